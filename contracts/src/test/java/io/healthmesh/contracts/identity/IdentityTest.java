@@ -1,0 +1,185 @@
+package io.healthmesh.contracts.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class IdentityTest {
+
+    private static final UUID NAMESPACE_DNS = UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+    private static final String WATCH =
+            "name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,2, software:9.1";
+
+    @Test
+    void uuidV5MatchesThePublishedDnsExample() {
+        // Python: uuid.uuid5(uuid.NAMESPACE_DNS, "www.example.com")
+        UUID uuid = Identity.uuidV5(NAMESPACE_DNS, "www.example.com");
+
+        assertEquals(UUID.fromString("2ed6657d-e927-568b-95e1-2665a8aea6a2"), uuid);
+        assertEquals(5, uuid.version());
+        assertEquals(2, uuid.variant());
+    }
+
+    @Test
+    void eventIdMatchesAnIndependentComputation() {
+        // Python: uuid.uuid5(NAMESPACE, "user-7f3a|withings|5172843901|heart_rate")
+        assertEquals(UUID.fromString("aaf0a928-14c7-5409-8ddd-5c4b2934c1eb"),
+                Identity.eventId("user-7f3a", "withings", "5172843901", "heart_rate"));
+        assertEquals(Identity.uuidV5(Identity.NAMESPACE, "user-7f3a|withings|5172843901|heart_rate"),
+                Identity.eventId("user-7f3a", "withings", "5172843901", "heart_rate"));
+    }
+
+    @Test
+    void eventIdIsDeterministicAndDependsOnEveryField() {
+        UUID id = Identity.eventId("u1", "withings", "123", "body_mass");
+
+        assertEquals(id, Identity.eventId("u1", "withings", "123", "body_mass"));
+        assertNotEquals(id, Identity.eventId("u1", "withings", "123", "fat_mass"));
+        assertNotEquals(id, Identity.eventId("u2", "withings", "123", "body_mass"));
+        assertNotEquals(id, Identity.eventId("u1", "oura", "123", "body_mass"));
+        assertNotEquals(id, Identity.eventId("u1", "withings", "124", "body_mass"));
+    }
+
+    @Test
+    void tombstoneWithoutMetricUsesTheStarMarker() {
+        assertEquals(Identity.uuidV5(Identity.NAMESPACE, "u1|withings|123|*"),
+                Identity.eventId("u1", "withings", "123", null));
+        assertNotEquals(Identity.eventId("u1", "withings", "123", null),
+                Identity.eventId("u1", "withings", "123", "body_mass"));
+    }
+
+    @Test
+    void sessionEventIdUsesTheSessionMarker() {
+        assertEquals(Identity.uuidV5(Identity.NAMESPACE, "u1|oura|abc|session"),
+                Identity.sessionEventId("u1", "oura", "abc"));
+    }
+
+    @Test
+    void pipeInsideAFieldCannotPassForTwoFields() {
+        UUID pipeInUser = Identity.eventId("a|b", "csv", "c", "steps");
+        UUID pipeInRecord = Identity.eventId("a", "csv", "b|c", "steps");
+
+        assertNotEquals(pipeInUser, pipeInRecord);
+        assertEquals(Identity.uuidV5(Identity.NAMESPACE, "a%7Cb|csv|c|steps"), pipeInUser);
+    }
+
+    @Test
+    void percentIsEncodedBeforePipeSoEscapesStayUnambiguous() {
+        assertEquals("100%25", Identity.encodeField("100%"));
+        assertEquals("a%7Cb", Identity.encodeField("a|b"));
+        // A literal "%7C" must not read as an encoded pipe.
+        assertEquals("a%257Cb", Identity.encodeField("a%7Cb"));
+        assertNotEquals(Identity.encodeField("a%7Cb"), Identity.encodeField("a|b"));
+        assertEquals("", Identity.encodeField(null));
+    }
+
+    @Test
+    void appleIdIgnoresTheDeviceAddressAndTheWrittenOffset() {
+        String first = Identity.appleSourceRecordId("HKQuantityTypeIdentifierHeartRate", "Anna\u2019s Apple Watch",
+                "<<HKDevice: 0x283735e00>, " + WATCH + ">",
+                OffsetDateTime.parse("2024-03-10T08:00:00+01:00"),
+                OffsetDateTime.parse("2024-03-10T08:00:00+01:00"),
+                OffsetDateTime.parse("2024-03-10T08:01:12+01:00"));
+        String second = Identity.appleSourceRecordId("HKQuantityTypeIdentifierHeartRate", "Anna\u2019s Apple Watch",
+                "<<HKDevice: 0x600001a4c2d0>, " + WATCH + ">",
+                OffsetDateTime.parse("2024-03-10T02:00:00-05:00"),
+                OffsetDateTime.parse("2024-03-10T07:00:00Z"),
+                OffsetDateTime.parse("2024-03-09T23:01:12-08:00"));
+
+        assertEquals(first, second);
+        assertEquals("HKQuantityTypeIdentifierHeartRate|Anna\u2019s Apple Watch|" + WATCH
+                + "|2024-03-10T07:00:00Z|2024-03-10T07:00:00Z|2024-03-10T07:01:12Z", first);
+    }
+
+    @Test
+    void appleIdTruncatesSubSeconds() {
+        String withFraction = Identity.appleSourceRecordId("HKQuantityTypeIdentifierStepCount", "iPhone", null,
+                OffsetDateTime.parse("2024-03-10T07:00:00.987Z"),
+                OffsetDateTime.parse("2024-03-10T07:10:00.001Z"),
+                null);
+
+        assertEquals("HKQuantityTypeIdentifierStepCount|iPhone||2024-03-10T07:00:00Z|2024-03-10T07:10:00Z|",
+                withFraction);
+    }
+
+    @Test
+    void appleIdDiffersWhenTheSampleDiffers() {
+        OffsetDateTime start = OffsetDateTime.parse("2024-03-10T07:00:00Z");
+        OffsetDateTime end = OffsetDateTime.parse("2024-03-10T07:10:00Z");
+        String watch = Identity.appleSourceRecordId("HKQuantityTypeIdentifierStepCount", "Watch", WATCH, start, end, null);
+
+        assertNotEquals(watch, Identity.appleSourceRecordId(
+                "HKQuantityTypeIdentifierStepCount", "iPhone", WATCH, start, end, null));
+        assertNotEquals(watch, Identity.appleSourceRecordId(
+                "HKQuantityTypeIdentifierStepCount", "Watch", WATCH, start, end.plusSeconds(1), null));
+        assertNotEquals(watch, Identity.appleSourceRecordId(
+                "HKQuantityTypeIdentifierStepCount", "Watch", WATCH, start, end, start));
+    }
+
+    @Test
+    void appleIdEncodesPipesInFields() {
+        String id = Identity.appleSourceRecordId("HKQuantityTypeIdentifierStepCount", "My|App", null,
+                OffsetDateTime.parse("2024-03-10T07:00:00Z"), OffsetDateTime.parse("2024-03-10T07:00:00Z"), null);
+
+        assertEquals("HKQuantityTypeIdentifierStepCount|My%7CApp||2024-03-10T07:00:00Z|2024-03-10T07:00:00Z|", id);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "<<HKDevice: 0x283735e00>, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,2, software:9.1>;"
+                + " name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,2, software:9.1",
+        "  <<HKDevice: 0xABCDEF>, name:iPhone, model:iPhone>  ; name:iPhone, model:iPhone",
+        "<<HKDevice: 0x1>>; ''",
+        "Withings Body Cardio; Withings Body Cardio",
+        "<HKDevice without address>; <HKDevice without address>"
+    })
+    void appleDeviceLosesOnlyTheAddress(String raw, String normalized) {
+        assertEquals(normalized.trim(), Identity.normalizeAppleDevice(raw));
+    }
+
+    @Test
+    void appleDeviceNullStaysNull() {
+        assertNull(Identity.normalizeAppleDevice(null));
+    }
+
+    @Test
+    void csvIdKeepsTwoMealsOfOneDateApart() {
+        String breakfast = Identity.csvSourceRecordId("myfitnesspal-nutrition", "2025-03-06", null,
+                List.of("Breakfast"), 0, "Calories");
+        String lunch = Identity.csvSourceRecordId("myfitnesspal-nutrition", "2025-03-06", null,
+                List.of("Lunch"), 0, "Calories");
+
+        assertNotEquals(breakfast, lunch);
+        assertEquals("myfitnesspal-nutrition|2025-03-06||Breakfast|0|Calories", breakfast);
+    }
+
+    @Test
+    void csvIdKeepsIdenticalRowsApartByOrdinalAndColumnsApart() {
+        String first = Identity.csvSourceRecordId("cronometer-servings", "2023-05-02", "9:00 AM",
+                List.of("Breakfast", "Banana"), 0, "Energy (kcal)");
+        String second = Identity.csvSourceRecordId("cronometer-servings", "2023-05-02", "9:00 AM",
+                List.of("Breakfast", "Banana"), 1, "Energy (kcal)");
+        String otherColumn = Identity.csvSourceRecordId("cronometer-servings", "2023-05-02", "9:00 AM",
+                List.of("Breakfast", "Banana"), 0, "Protein (g)");
+
+        assertNotEquals(first, second);
+        assertNotEquals(first, otherColumn);
+        assertEquals("cronometer-servings|2023-05-02|9:00 AM|Breakfast|Banana|0|Energy (kcal)", first);
+    }
+
+    @Test
+    void csvIdEncodesEachLabel() {
+        String pipeInLabel = Identity.csvSourceRecordId("p", "2025-03-06", null, List.of("a|b"), 0, "c");
+        String twoLabels = Identity.csvSourceRecordId("p", "2025-03-06", null, List.of("a", "b"), 0, "c");
+
+        assertNotEquals(pipeInLabel, twoLabels);
+        assertEquals("p|2025-03-06||a%7Cb|0|c", pipeInLabel);
+    }
+}
