@@ -1,0 +1,126 @@
+package io.healthmesh.systemtests.harness;
+
+import io.healthmesh.testsupport.LocalStack;
+import io.healthmesh.testsupport.TestTopics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The system under test for one test JVM: the packaged services started as processes against the
+ * real local stack, sharing a fresh Kafka topic prefix and service credential. Services are
+ * started on first use and all stopped when the JVM exits, whether the tests passed or not.
+ */
+public final class Harness {
+
+    private static Harness instance;
+
+    private final Path root;
+    private final Path logDirectory;
+    private final String topicPrefix;
+    private final String serviceSecret;
+    private final Map<ServiceModule, ServiceProcess> running = new EnumMap<>(ServiceModule.class);
+
+    private Harness(Path root, Path logDirectory) {
+        this.root = root;
+        this.logDirectory = logDirectory;
+        this.topicPrefix = TestTopics.freshPrefix();
+        this.serviceSecret = "it-" + UUID.randomUUID();
+        TestTopics.createAll(LocalStack.kafkaBootstrapServers(), topicPrefix);
+    }
+
+    public static synchronized Harness get() {
+        if (instance == null) {
+            Path root = Path.of(System.getProperty("healthmesh.root", "..")).toAbsolutePath().normalize();
+            Path logs = Path.of(System.getProperty("healthmesh.logs", "target/service-logs")).toAbsolutePath();
+            Harness harness = new Harness(root, logs);
+            Runtime.getRuntime().addShutdownHook(new Thread(harness::stopAll, "harness-shutdown"));
+            instance = harness;
+        }
+        return instance;
+    }
+
+    public String topicPrefix() {
+        return topicPrefix;
+    }
+
+    /** The name a topic of the topic map has in this run. */
+    public String topic(String name) {
+        return topicPrefix + name;
+    }
+
+    public String serviceSecret() {
+        return serviceSecret;
+    }
+
+    public String bearer() {
+        return "Bearer " + serviceSecret;
+    }
+
+    /** Starts the services that are not running yet (in parallel) and waits until all are ready. */
+    public synchronized List<ServiceProcess> start(ServiceModule... services) {
+        List<ServiceProcess> processes = new ArrayList<>();
+        for (ServiceModule service : services) {
+            ServiceProcess process = running.computeIfAbsent(service, s -> create(s, Map.of()));
+            process.start();
+            processes.add(process);
+        }
+        processes.forEach(ServiceProcess::awaitReady);
+        return processes;
+    }
+
+    /** Starts one service with extra environment (a WireMock URL, say); replaces a running one. */
+    public synchronized ServiceProcess startWith(ServiceModule service, Map<String, String> extraEnvironment) {
+        ServiceProcess previous = running.remove(service);
+        if (previous != null) {
+            previous.stop();
+        }
+        ServiceProcess process = create(service, extraEnvironment);
+        running.put(service, process);
+        process.start();
+        process.awaitReady();
+        return process;
+    }
+
+    public synchronized ServiceProcess process(ServiceModule service) {
+        ServiceProcess process = running.get(service);
+        if (process == null) {
+            throw new IllegalStateException(service.module() + " was not started");
+        }
+        return process;
+    }
+
+    public synchronized void stopAll() {
+        running.values().forEach(ServiceProcess::stop);
+    }
+
+    /** A JDBC connection to the test database as the admin role (reads every service's schema). */
+    public Connection db() throws SQLException {
+        return LocalStack.openAdminConnection();
+    }
+
+    private ServiceProcess create(ServiceModule service, Map<String, String> extraEnvironment) {
+        Path jar = root.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isDirectory(root.resolve(service.module()))) {
+            throw new IllegalStateException("No module " + service.module() + " under " + root);
+        }
+        Map<String, String> environment = new HashMap<>();
+        environment.put("PGHOST", LocalStack.pgHost());
+        environment.put("PGPORT", String.valueOf(LocalStack.pgPort()));
+        environment.put("HEALTHMESH_DB_NAME", LocalStack.TEST_DATABASE);
+        // Local-only passwords: each service role's password is its name (deploy/local/stack.sh).
+        environment.put("QUARKUS_DATASOURCE_PASSWORD", service.dbRole());
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", LocalStack.kafkaBootstrapServers());
+        environment.put("HEALTHMESH_TOPIC_PREFIX", topicPrefix);
+        environment.put("HEALTHMESH_SERVICE_SECRET", serviceSecret);
+        environment.putAll(extraEnvironment);
+        return new ServiceProcess(service, jar, environment, logDirectory);
+    }
+}
