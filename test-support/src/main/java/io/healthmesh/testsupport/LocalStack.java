@@ -5,8 +5,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 
 /**
- * Where the real PostgreSQL and Kafka of the local stack ({@code deploy/local/stack.sh up}) answer.
- * Same environment variables and loopback defaults as the services use.
+ * Where the real PostgreSQL and Kafka that tests use answer: the local stack
+ * ({@code deploy/local/stack.sh up}; same environment variables and loopback defaults as the
+ * services), or containers when {@code HEALTHMESH_TEST_STACK=testcontainers} (see {@link DockerStack}).
  */
 public final class LocalStack {
 
@@ -18,15 +19,16 @@ public final class LocalStack {
     }
 
     public static String pgHost() {
-        return env("PGHOST", "127.0.0.1");
+        return DockerStack.selected() ? DockerStack.get().pgHost() : env("PGHOST", "127.0.0.1");
     }
 
     public static int pgPort() {
-        return Integer.parseInt(env("PGPORT", "5432"));
+        return DockerStack.selected() ? DockerStack.get().pgPort() : Integer.parseInt(env("PGPORT", "5432"));
     }
 
     public static String kafkaBootstrapServers() {
-        return env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        return DockerStack.selected() ? DockerStack.get().kafkaBootstrapServers()
+                : env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
     }
 
     public static String testJdbcUrl() {

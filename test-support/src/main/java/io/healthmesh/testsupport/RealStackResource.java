@@ -16,7 +16,9 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
         TestTopics.createAll(bootstrap, prefix);
         return Map.of(
                 "healthmesh.topic-prefix", prefix,
-                "kafka.bootstrap.servers", bootstrap);
+                "kafka.bootstrap.servers", bootstrap,
+                "healthmesh.db.host", LocalStack.pgHost(),
+                "healthmesh.db.port", String.valueOf(LocalStack.pgPort()));
     }
 
     @Override
