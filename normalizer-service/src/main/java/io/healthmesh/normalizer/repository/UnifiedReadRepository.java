@@ -1,0 +1,89 @@
+package io.healthmesh.normalizer.repository;
+
+import io.healthmesh.contracts.event.Aggregation;
+import io.healthmesh.contracts.validation.EventValidator;
+import io.healthmesh.normalizer.domain.StoredMetric;
+import io.healthmesh.normalizer.domain.StoredSession;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Reads unified metrics and sessions of one user over a time range. */
+@ApplicationScoped
+public class UnifiedReadRepository {
+
+    private static final String METRICS = """
+            SELECT source, device, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
+            FROM unified_metric
+            WHERE user_id = $1 AND metric = $2 AND start_time >= $3 AND start_time < $4 AND end_time >= $5
+            ORDER BY start_time, source, device
+            LIMIT $6
+            """;
+
+    private static final String SESSIONS = """
+            SELECT source, source_record_id, type, start_time, end_time, utc_offset, zone, device, app, details, quality
+            FROM health_session
+            WHERE user_id = $1 AND type = $2 AND start_time >= $3 AND start_time < $4 AND end_time > $5
+            ORDER BY start_time, source
+            """;
+
+    private final Pool pool;
+
+    public UnifiedReadRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Rows that may touch {@code [from, to)}: starting before {@code to}, ending at or after
+     * {@code from}; the start bound uses the longest interval a reading may span so the
+     * (user_id, metric, start_time) index bounds the scan on both sides.
+     */
+    public Uni<List<StoredMetric>> metrics(String userId, String metric, Instant from, Instant to, int limit) {
+        Instant earliestStart = from.minus(EventValidator.MAX_READING_INTERVAL);
+        Tuple params = Tuple.tuple(List.of(userId, metric, utc(earliestStart), utc(to), utc(from), limit));
+        return pool.preparedQuery(METRICS).execute(params).map(UnifiedReadRepository::toMetrics);
+    }
+
+    public Uni<List<StoredSession>> sessions(String userId, String type, Instant from, Instant to) {
+        Instant earliestStart = from.minus(EventValidator.MAX_OTHER_SESSION);
+        Tuple params = Tuple.tuple(List.of(userId, type, utc(earliestStart), utc(to), utc(from)));
+        return pool.preparedQuery(SESSIONS).execute(params).map(UnifiedReadRepository::toSessions);
+    }
+
+    private static List<StoredMetric> toMetrics(RowSet<Row> rows) {
+        List<StoredMetric> metrics = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            metrics.add(new StoredMetric(row.getString("source"), row.getString("device"), row.getDouble("value"),
+                    Aggregation.valueOf(row.getString("aggregation").toUpperCase(Locale.ROOT)),
+                    row.getOffsetDateTime("start_time").toInstant(), row.getOffsetDateTime("end_time").toInstant(),
+                    row.getInteger("utc_offset"), row.getLocalDate("local_date"), row.getString("zone"),
+                    row.getDouble("quality")));
+        }
+        return metrics;
+    }
+
+    private static List<StoredSession> toSessions(RowSet<Row> rows) {
+        List<StoredSession> sessions = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            sessions.add(new StoredSession(row.getString("source"), row.getString("source_record_id"),
+                    row.getString("type"), row.getOffsetDateTime("start_time").toInstant(),
+                    row.getOffsetDateTime("end_time").toInstant(), row.getInteger("utc_offset"),
+                    row.getString("zone"), row.getString("device"), row.getString("app"),
+                    row.getJsonObject("details").getMap(), row.getDouble("quality")));
+        }
+        return sessions;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}
