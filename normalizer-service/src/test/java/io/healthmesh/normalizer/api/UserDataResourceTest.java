@@ -1,0 +1,198 @@
+package io.healthmesh.normalizer.api;
+
+import static io.healthmesh.normalizer.TestEvents.amount;
+import static io.healthmesh.normalizer.TestEvents.daily;
+import static io.healthmesh.normalizer.TestEvents.sample;
+import static io.healthmesh.normalizer.TestEvents.session;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.healthmesh.commons.messaging.TopicNames;
+import io.healthmesh.contracts.event.Envelope;
+import io.healthmesh.contracts.event.SessionDetails;
+import io.healthmesh.contracts.event.SessionType;
+import io.healthmesh.contracts.event.SleepStage;
+import io.healthmesh.contracts.source.Topics;
+import io.healthmesh.normalizer.Db;
+import io.healthmesh.testsupport.RealStackResource;
+import io.healthmesh.testsupport.TestKafka;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(RealStackResource.class)
+class UserDataResourceTest {
+
+    @Inject
+    TopicNames topics;
+
+    private String user;
+
+    private static RequestSpecification internal() {
+        return given().header("Authorization", "Bearer local-service-secret");
+    }
+
+    @BeforeEach
+    void publishADay() {
+        user = "reader-" + UUID.randomUUID();
+        try (TestKafka kafka = new TestKafka()) {
+            kafka.publish(topics.deployed(Topics.RAW_APPLE_HEALTH),
+                    amount(user, "apple_health", "w1", "steps", 500, "count", "2024-03-10T08:00:00+01:00",
+                            "2024-03-10T08:10:00+01:00", "Apple Watch", "Europe/Paris"),
+                    amount(user, "apple_health", "p1", "steps", 400, "count", "2024-03-10T08:05:00+01:00",
+                            "2024-03-10T08:15:00+01:00", "iPhone", "Europe/Paris"),
+                    // 23:30-00:30 local: half of it belongs to the 11th.
+                    amount(user, "apple_health", "w2", "steps", 600, "count", "2024-03-10T23:30:00+01:00",
+                            "2024-03-11T00:30:00+01:00", "Apple Watch", "Europe/Paris"));
+            kafka.publish(topics.deployed(Topics.RAW_OURA),
+                    daily(user, "oura", "d1", "steps", 8_000, "count", "2024-03-10", "+01:00"),
+                    session(user, "oura", "n1", SessionType.SLEEP, "2024-03-09T23:00:00+01:00",
+                            "2024-03-10T07:00:00+01:00", SessionDetails.builder().stageTotalsSeconds(Map.of(
+                                    SleepStage.LIGHT, 20_000.0, SleepStage.DEEP, 5_000.0)).build()));
+            kafka.publish(topics.deployed(Topics.RAW_WITHINGS),
+                    sample(user, "withings", "g1", "heart_rate", 60, "count/min", "2024-03-10T07:00:00+01:00"),
+                    sample(user, "withings", "g2", "heart_rate", 70, "count/min", "2024-03-10T07:20:00+01:00"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> Db.count(
+                "select count(*) from normalizer.unified_metric where user_id = ? and not derived_from_session",
+                user) == 6 && Db.count("select count(*) from normalizer.health_session where user_id = ?", user) == 1);
+    }
+
+    @Test
+    void daysAttributeEverySourceAndDeviceAndSplitAtLocalMidnight() {
+        internal().when().get("/internal/users/{u}/metrics/steps?from=2024-03-10&to=2024-03-11&view=all"
+                        + "&granularity=day", user)
+                .then().statusCode(200)
+                .body("metric", equalTo("steps"))
+                .body("unit", equalTo("count"))
+                .body("kind", equalTo("cumulative"))
+                .body("view", equalTo("all"))
+                .body("granularity", equalTo("day"))
+                .body("points", hasSize(4))
+                .body("points.find { it.source == 'oura' }.value", equalTo(8000.0f))
+                .body("points.find { it.devices == ['iPhone'] }.value", equalTo(400.0f))
+                .body("points.findAll { it.devices == ['Apple Watch'] }.value", contains(800.0f, 300.0f))
+                .body("points.findAll { it.devices == ['Apple Watch'] }.start",
+                        contains("2024-03-10T00:00:00+01:00", "2024-03-11T00:00:00+01:00"))
+                .body("points[0].rank", nullValue())
+                .body("points[0].fallback", nullValue());
+    }
+
+    @Test
+    void hoursLeaveDailyValuesOut() {
+        internal().queryParam("from", "2024-03-10T08:00:00+01:00").queryParam("to", "2024-03-10T09:00:00+01:00")
+                .queryParam("view", "all").queryParam("granularity", "hour")
+                .when().get("/internal/users/{u}/metrics/steps", user)
+                .then().statusCode(200)
+                .body("points.source", contains("apple_health", "apple_health"))
+                .body("points.value", contains(500.0f, 400.0f));
+    }
+
+    @Test
+    void samplesByDayHaveMeanMinMaxAndCount() {
+        internal().when().get("/internal/users/{u}/metrics/heart_rate?from=2024-03-10&to=2024-03-10&view=all",
+                        user)
+                .then().statusCode(200)
+                .body("kind", equalTo("sample"))
+                .body("points", hasSize(1))
+                .body("points[0].value", equalTo(65.0f))
+                .body("points[0].min", equalTo(60.0f))
+                .body("points[0].max", equalTo(70.0f))
+                .body("points[0].count", equalTo(2));
+    }
+
+    @Test
+    void rawPointsKeepOffsetsAndSleepMetricsAreDatedOnTheMorning() {
+        internal().when().get("/internal/users/{u}/metrics/heart_rate?from=2024-03-10&to=2024-03-10&view=all"
+                        + "&granularity=raw", user)
+                .then().statusCode(200)
+                .body("points.start", contains("2024-03-10T07:00:00+01:00", "2024-03-10T07:20:00+01:00"));
+        internal().when().get("/internal/users/{u}/metrics/sleep_duration?from=2024-03-10&to=2024-03-10&view=all",
+                        user)
+                .then().statusCode(200)
+                .body("points", hasSize(1))
+                .body("points[0].value", equalTo(25_000.0f))
+                .body("points[0].start", equalTo("2024-03-10T00:00:00+01:00"));
+    }
+
+    @Test
+    void sessionsOfAllSources() {
+        internal().when().get("/internal/users/{u}/sessions/sleep?from=2024-03-09&to=2024-03-10&view=all", user)
+                .then().statusCode(200)
+                .body("type", equalTo("sleep"))
+                .body("sessions", hasSize(1))
+                .body("sessions[0].source", equalTo("oura"))
+                .body("sessions[0].start", equalTo("2024-03-09T23:00:00+01:00"))
+                .body("sessions[0].details.stageTotals.deep", equalTo(5000.0f));
+    }
+
+    @Test
+    void rawReadsAreCappedWithAHint() {
+        List<Envelope> many = new ArrayList<>();
+        OffsetDateTime start = OffsetDateTime.parse("2024-04-01T00:00:00Z");
+        for (int i = 0; i < 101; i++) {
+            many.add(sample(user, "withings", "cap" + i, "heart_rate", 60, "count/min", start.plusMinutes(i)
+                    .toString()));
+        }
+        try (TestKafka kafka = new TestKafka()) {
+            kafka.publish(topics.deployed(Topics.RAW_WITHINGS), many);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> Db.count(
+                "select count(*) from normalizer.unified_metric where user_id = ? and source_record_id like 'cap%'",
+                user) == 101);
+
+        internal().when().get("/internal/users/{u}/metrics/heart_rate?from=2024-04-01&to=2024-04-01&view=all"
+                        + "&granularity=raw", user)
+                .then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:healthmesh:problem:too-many-points"));
+        internal().when().get("/internal/users/{u}/metrics/heart_rate?from=2024-04-01&to=2024-04-01&view=all"
+                        + "&granularity=hour", user)
+                .then().statusCode(200)
+                .body("points.count", contains(60, 41));
+    }
+
+    @Test
+    void badRequestsAreProblems() {
+        internal().when().get("/internal/users/{u}/metrics/stepz?from=2024-03-10&to=2024-03-10&view=all", user)
+                .then().statusCode(404).body("type", equalTo("urn:healthmesh:problem:unknown-metric"));
+        internal().when().get("/internal/users/{u}/metrics/steps?from=2024-03-10T08:00:00&to=2024-03-10&view=all",
+                        user)
+                .then().statusCode(400).body("type", equalTo("urn:healthmesh:problem:invalid-time-range"));
+        internal().when().get("/internal/users/{u}/metrics/steps?to=2024-03-10&view=all", user)
+                .then().statusCode(400).body("type", equalTo("urn:healthmesh:problem:invalid-time-range"));
+        internal().when().get("/internal/users/{u}/metrics/steps?from=2024-03-10&to=2024-03-10&view=all"
+                        + "&granularity=week", user)
+                .then().statusCode(400).body("type", equalTo("urn:healthmesh:problem:invalid-granularity"));
+        internal().when().get("/internal/users/{u}/sessions/siesta?from=2024-03-10&to=2024-03-10&view=all", user)
+                .then().statusCode(400).body("type", equalTo("urn:healthmesh:problem:invalid-type"));
+    }
+
+    @Test
+    void theResolvedViewIsNotServedYet() {
+        internal().when().get("/internal/users/{u}/metrics/steps?from=2024-03-10&to=2024-03-10", user)
+                .then().statusCode(501)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:healthmesh:problem:resolution-not-available"));
+    }
+
+    @Test
+    void readsNeedTheServiceCredential() {
+        given().when().get("/internal/users/{u}/metrics/steps?from=2024-03-10&to=2024-03-10&view=all", user)
+                .then().statusCode(401);
+    }
+}
