@@ -1,0 +1,5 @@
+package io.healthmesh.preferences.api;
+
+/** An IANA time zone id. */
+public record HomeZone(String zone) {
+}
