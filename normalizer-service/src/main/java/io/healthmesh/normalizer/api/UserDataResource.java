@@ -35,4 +35,10 @@ public class UserDataResource {
             @RestQuery String to, @RestQuery @DefaultValue("resolved") String view) {
         return reads.sessions(userId, type, from, to, view);
     }
+
+    @GET
+    @Path("/summary")
+    public Uni<DaySummary> summary(@RestPath String userId, @RestQuery String date) {
+        return reads.summary(userId, date);
+    }
 }

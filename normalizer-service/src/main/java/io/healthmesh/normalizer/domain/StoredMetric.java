@@ -9,6 +9,7 @@ import java.time.ZoneId;
 public record StoredMetric(
         String source,
         String device,
+        String app,
         double value,
         Aggregation aggregation,
         Instant start,

@@ -14,19 +14,30 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Reads unified metrics and sessions of one user over a time range. */
 @ApplicationScoped
 public class UnifiedReadRepository {
 
     private static final String METRICS = """
-            SELECT source, device, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
+            SELECT source, device, app, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
             FROM unified_metric
             WHERE user_id = $1 AND metric = $2 AND start_time >= $3 AND start_time < $4 AND end_time >= $5
             ORDER BY start_time, source, device
             LIMIT $6
+            """;
+
+    /** Every metric of the vocabulary at once: the index serves each code as its own range. */
+    private static final String ALL_METRICS = """
+            SELECT metric, source, device, app, value, aggregation, start_time, end_time, utc_offset, local_date, zone,
+                   quality
+            FROM unified_metric
+            WHERE user_id = $1 AND metric = ANY ($2::text[]) AND start_time >= $3 AND start_time < $4
+              AND end_time >= $5
             """;
 
     private static final String SESSIONS = """
@@ -53,6 +64,21 @@ public class UnifiedReadRepository {
         return pool.preparedQuery(METRICS).execute(params).map(UnifiedReadRepository::toMetrics);
     }
 
+    /** Rows of every given metric that may touch {@code [from, to)}, grouped by metric code. */
+    public Uni<Map<String, List<StoredMetric>>> allMetrics(String userId, List<String> metrics, Instant from,
+            Instant to) {
+        Instant earliestStart = from.minus(EventValidator.MAX_READING_INTERVAL);
+        Tuple params = Tuple.tuple(List.of(userId, metrics.toArray(String[]::new), utc(earliestStart), utc(to),
+                utc(from)));
+        return pool.preparedQuery(ALL_METRICS).execute(params).map(rows -> {
+            Map<String, List<StoredMetric>> byMetric = new HashMap<>();
+            for (Row row : rows) {
+                byMetric.computeIfAbsent(row.getString("metric"), m -> new ArrayList<>()).add(toMetric(row));
+            }
+            return byMetric;
+        });
+    }
+
     public Uni<List<StoredSession>> sessions(String userId, String type, Instant from, Instant to) {
         Instant earliestStart = from.minus(EventValidator.MAX_OTHER_SESSION);
         Tuple params = Tuple.tuple(List.of(userId, type, utc(earliestStart), utc(to), utc(from)));
@@ -62,13 +88,17 @@ public class UnifiedReadRepository {
     private static List<StoredMetric> toMetrics(RowSet<Row> rows) {
         List<StoredMetric> metrics = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            metrics.add(new StoredMetric(row.getString("source"), row.getString("device"), row.getDouble("value"),
-                    Aggregation.valueOf(row.getString("aggregation").toUpperCase(Locale.ROOT)),
-                    row.getOffsetDateTime("start_time").toInstant(), row.getOffsetDateTime("end_time").toInstant(),
-                    row.getInteger("utc_offset"), row.getLocalDate("local_date"), row.getString("zone"),
-                    row.getDouble("quality")));
+            metrics.add(toMetric(row));
         }
         return metrics;
+    }
+
+    private static StoredMetric toMetric(Row row) {
+        return new StoredMetric(row.getString("source"), row.getString("device"), row.getString("app"),
+                row.getDouble("value"), Aggregation.valueOf(row.getString("aggregation").toUpperCase(Locale.ROOT)),
+                row.getOffsetDateTime("start_time").toInstant(), row.getOffsetDateTime("end_time").toInstant(),
+                row.getInteger("utc_offset"), row.getLocalDate("local_date"), row.getString("zone"),
+                row.getDouble("quality"));
     }
 
     private static List<StoredSession> toSessions(RowSet<Row> rows) {

@@ -4,10 +4,8 @@ import io.healthmesh.contracts.event.Aggregation;
 import io.healthmesh.normalizer.api.MetricPoint;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.domain.TimeWindow;
-import java.time.Duration;
+import io.healthmesh.normalizer.service.BucketSlices.Slice;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -16,15 +14,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Turns stored rows of one metric into points, as ARCHITECTURE's aggregation table says: amounts
- * sum pro rata by overlap with the bucket, samples give mean, min, max and count (by their start),
- * daily values stay whole and only ever fill day buckets. Buckets follow each reading's own clock
- * (day rule): its local dates and local hours. This is the view over every source; each point is
- * one source and one device.
+ * The view over every source ({@code view=all}): each point is one source and one device, as
+ * ARCHITECTURE's aggregation table says: amounts sum pro rata by overlap with the bucket, samples
+ * give mean, min, max and count, daily values stay whole and only ever fill day buckets.
  */
 public final class MetricBuckets {
 
@@ -41,12 +36,16 @@ public final class MetricBuckets {
                     ? window.containsDate(row.localDate())
                     : window.overlaps(row.start(), row.end());
             if (inside) {
-                ZoneOffset offset = ZoneOffset.ofTotalSeconds(row.utcOffsetSeconds());
-                points.add(new MetricPoint(row.start().atOffset(offset), row.end().atOffset(offset), row.value(),
-                        null, null, 1, row.source(), devices(row.device()), null, null, row.quality()));
+                points.add(rawPoint(row, null, null));
             }
         }
         return points;
+    }
+
+    static MetricPoint rawPoint(StoredMetric row, Integer rank, Boolean fallback) {
+        ZoneOffset offset = ZoneOffset.ofTotalSeconds(row.utcOffsetSeconds());
+        return new MetricPoint(row.start().atOffset(offset), row.end().atOffset(offset), row.value(), null, null, 1,
+                row.source(), devices(row.device()), rank, fallback, row.quality());
     }
 
     public static List<MetricPoint> hourly(List<StoredMetric> rows, TimeWindow window, boolean additiveDaily) {
@@ -61,88 +60,35 @@ public final class MetricBuckets {
             boolean additiveDaily) {
         Map<BucketKey, Accumulator> buckets = new LinkedHashMap<>();
         for (StoredMetric row : rows) {
-            ZoneId clock = row.clock();
-            if (row.aggregation() == Aggregation.DAILY) {
-                if (unit == ChronoUnit.DAYS && window.containsDate(row.localDate())) {
-                    ZonedDateTime day = row.localDate().atStartOfDay(clock);
-                    accumulator(buckets, row, day).addDaily(row);
-                }
-                continue;
-            }
-            if (row.aggregation() == Aggregation.SAMPLE || row.start().equals(row.end())) {
-                ZonedDateTime bucketStart = bucketStart(row.start(), clock, unit);
-                if (inWindow(bucketStart, unit, window)) {
-                    accumulator(buckets, row, bucketStart).add(row, 1.0);
-                }
-                continue;
-            }
-            double seconds = Duration.between(row.start(), row.end()).toNanos() / 1e9;
-            ZonedDateTime bucketStart = bucketStart(row.start(), clock, unit);
-            while (bucketStart.toInstant().isBefore(row.end())) {
-                ZonedDateTime next = next(bucketStart, unit);
-                Instant pieceStart = max(row.start(), bucketStart.toInstant());
-                Instant pieceEnd = min(row.end(), next.toInstant());
-                double share = Duration.between(pieceStart, pieceEnd).toNanos() / 1e9 / seconds;
-                if (share > 0 && inWindow(bucketStart, unit, window)) {
-                    accumulator(buckets, row, bucketStart).add(row, share);
-                }
-                bucketStart = next;
+            for (Slice slice : BucketSlices.of(row, unit, window)) {
+                BucketKey key = new BucketKey(slice.bucketStart().toInstant(), row.source(), row.device());
+                buckets.computeIfAbsent(key, k -> new Accumulator(slice.bucketStart(), unit)).add(slice);
             }
         }
         List<MetricPoint> points = new ArrayList<>(buckets.size());
-        buckets.forEach((key, acc) -> points.add(acc.toPoint(key, unit, additiveDaily)));
-        points.sort(Comparator.comparing((MetricPoint p) -> p.start().toInstant())
-                .thenComparing(MetricPoint::source)
-                .thenComparing(p -> String.join(",", p.devices())));
+        buckets.values().forEach(acc -> points.add(acc.toPoint(additiveDaily, null, null)));
+        points.sort(POINT_ORDER);
         return points;
     }
 
-    private static boolean inWindow(ZonedDateTime bucketStart, ChronoUnit unit, TimeWindow window) {
-        if (unit == ChronoUnit.DAYS) {
-            return window.containsDate(bucketStart.toLocalDate());
-        }
-        Instant start = bucketStart.toInstant();
-        return start.isBefore(window.to()) && start.plus(Duration.ofHours(1)).isAfter(window.from());
-    }
+    static final Comparator<MetricPoint> POINT_ORDER = Comparator.comparing((MetricPoint p) -> p.start().toInstant())
+            .thenComparing(MetricPoint::source)
+            .thenComparing(p -> String.join(",", p.devices()));
 
-    private static ZonedDateTime bucketStart(Instant time, ZoneId clock, ChronoUnit unit) {
-        ZonedDateTime local = time.atZone(clock);
-        return unit == ChronoUnit.DAYS ? local.toLocalDate().atStartOfDay(clock) : local.truncatedTo(ChronoUnit.HOURS);
-    }
-
-    private static ZonedDateTime next(ZonedDateTime bucketStart, ChronoUnit unit) {
-        if (unit == ChronoUnit.DAYS) {
-            LocalDate following = bucketStart.toLocalDate().plusDays(1);
-            return following.atStartOfDay(bucketStart.getZone());
-        }
-        // Hours as elapsed time: across a DST change the local hour repeats or skips, the instants do not.
-        return bucketStart.plus(Duration.ofHours(1));
-    }
-
-    private static Accumulator accumulator(Map<BucketKey, Accumulator> buckets, StoredMetric row,
-            ZonedDateTime bucketStart) {
-        BucketKey key = new BucketKey(bucketStart.toInstant(), row.source(), row.device());
-        return buckets.computeIfAbsent(key, k -> new Accumulator(bucketStart));
-    }
-
-    private static List<String> devices(String device) {
+    static List<String> devices(String device) {
         return device == null ? List.of() : List.of(device);
-    }
-
-    private static Instant max(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 
     private record BucketKey(Instant start, String source, String device) {
     }
 
-    /** The running aggregate of one bucket of one source and device. */
-    private static final class Accumulator {
+    /**
+     * The running aggregate of the slices of one bucket. A source's own daily value for a date is
+     * its verdict on that day: its finer readings of the same day are not added on top of it.
+     */
+    static final class Accumulator {
         private final ZonedDateTime start;
+        private final ChronoUnit unit;
         private final TreeSet<String> devices = new TreeSet<>();
         private String source;
         private double amount;
@@ -156,30 +102,41 @@ public final class MetricBuckets {
         private double qualitySum;
         private long qualityCount;
 
-        Accumulator(ZonedDateTime start) {
+        Accumulator(ZonedDateTime start, ChronoUnit unit) {
             this.start = start;
+            this.unit = unit;
         }
 
-        void add(StoredMetric row, double share) {
-            remember(row);
-            if (row.aggregation() == Aggregation.CUMULATIVE) {
-                amount += row.value() * share;
-                amountCount++;
-            } else {
-                sampleSum += row.value();
-                sampleMin = Math.min(sampleMin, row.value());
-                sampleMax = Math.max(sampleMax, row.value());
-                sampleCount++;
+        void add(Slice slice) {
+            StoredMetric row = slice.row();
+            switch (row.aggregation()) {
+                case DAILY -> addDaily(row);
+                case CUMULATIVE -> addAmount(row.value() * slice.share(), row);
+                case SAMPLE -> addSample(row.value(), row);
             }
         }
 
-        void addDaily(StoredMetric row) {
+        void addAmount(double value, StoredMetric row) {
+            amount += value;
+            amountCount++;
             remember(row);
-            dailySum += row.value();
-            dailyCount++;
         }
 
-        private void remember(StoredMetric row) {
+        void addSample(double value, StoredMetric row) {
+            sampleSum += value;
+            sampleMin = Math.min(sampleMin, value);
+            sampleMax = Math.max(sampleMax, value);
+            sampleCount++;
+            remember(row);
+        }
+
+        void addDaily(StoredMetric row) {
+            dailySum += row.value();
+            dailyCount++;
+            remember(row);
+        }
+
+        void remember(StoredMetric row) {
             source = row.source();
             if (row.device() != null) {
                 devices.add(row.device());
@@ -188,25 +145,29 @@ public final class MetricBuckets {
             qualityCount++;
         }
 
-        MetricPoint toPoint(BucketKey key, ChronoUnit unit, boolean additiveDaily) {
-            ZonedDateTime end = unit == ChronoUnit.DAYS
-                    ? start.toLocalDate().plusDays(1).atStartOfDay(start.getZone())
-                    : start.plus(Duration.ofHours(1));
+        boolean isEmpty() {
+            return qualityCount == 0;
+        }
+
+        MetricPoint toPoint(boolean additiveDaily, Integer rank, Boolean fallback) {
+            return toPoint(source, additiveDaily, rank, fallback);
+        }
+
+        MetricPoint toPoint(String attributedSource, boolean additiveDaily, Integer rank, Boolean fallback) {
+            ZonedDateTime end = BucketSlices.next(start, unit);
             double quality = Math.round(qualitySum / qualityCount * 1000) / 1000.0;
             List<String> deviceList = List.copyOf(devices);
-            // A source's own daily value for a date is its verdict on that day; its finer readings
-            // of the same day are not added on top of it.
             if (dailyCount > 0) {
                 double value = additiveDaily ? dailySum : dailySum / dailyCount;
                 return new MetricPoint(start.toOffsetDateTime(), end.toOffsetDateTime(), value, null, null,
-                        dailyCount, Objects.requireNonNull(source), deviceList, null, null, quality);
+                        dailyCount, attributedSource, deviceList, rank, fallback, quality);
             }
             if (amountCount > 0) {
                 return new MetricPoint(start.toOffsetDateTime(), end.toOffsetDateTime(), amount, null, null,
-                        amountCount, source, deviceList, null, null, quality);
+                        amountCount, attributedSource, deviceList, rank, fallback, quality);
             }
             return new MetricPoint(start.toOffsetDateTime(), end.toOffsetDateTime(), sampleSum / sampleCount,
-                    sampleMin, sampleMax, sampleCount, source, deviceList, null, null, quality);
+                    sampleMin, sampleMax, sampleCount, attributedSource, deviceList, rank, fallback, quality);
         }
     }
 }

@@ -3,8 +3,11 @@ package io.healthmesh.normalizer.service;
 import io.healthmesh.commons.problem.Problem;
 import io.healthmesh.commons.problem.ProblemException;
 import io.healthmesh.contracts.event.SessionType;
+import io.healthmesh.contracts.policy.Policy;
+import io.healthmesh.contracts.vocab.Category;
 import io.healthmesh.contracts.vocab.Metric;
 import io.healthmesh.contracts.vocab.Vocabulary;
+import io.healthmesh.normalizer.api.DaySummary;
 import io.healthmesh.normalizer.api.MetricPoint;
 import io.healthmesh.normalizer.api.MetricSeries;
 import io.healthmesh.normalizer.api.SessionList;
@@ -12,21 +15,29 @@ import io.healthmesh.normalizer.api.SessionPoint;
 import io.healthmesh.normalizer.config.ReadConfig;
 import io.healthmesh.normalizer.domain.DailyValues;
 import io.healthmesh.normalizer.domain.StoredMetric;
+import io.healthmesh.normalizer.domain.StoredSession;
 import io.healthmesh.normalizer.domain.TimeWindow;
 import io.healthmesh.normalizer.repository.UnifiedReadRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * The read path: metric series and sessions of one user, every source attributed
- * ({@code view=all}). The resolved view (which source wins per bucket) plugs in here once the
- * preferences service serves the policy; until then it answers 501.
+ * The read path. {@code view=all}: every source, each point one source and device.
+ * {@code view=resolved}: the user's policy decides, per bucket, which source's data makes the
+ * point. The policy is fetched for every read that needs it (a resolved view, or a range given
+ * as plain dates, which are days of the user's home zone), so a read right after a change sees it.
  */
 @ApplicationScoped
 public class UserDataReadService {
@@ -35,75 +46,133 @@ public class UserDataReadService {
 
     /** Day-granularity reads look a day beyond the window: other clocks' local dates reach past it. */
     private static final Duration LOCAL_DATE_SLACK = Duration.ofDays(1);
+    private static final Pattern PLAIN_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private final UnifiedReadRepository repository;
+    private final PolicySource policies;
     private final ReadConfig config;
 
-    public UserDataReadService(UnifiedReadRepository repository, ReadConfig config) {
+    public UserDataReadService(UnifiedReadRepository repository, PolicySource policies, ReadConfig config) {
         this.repository = repository;
+        this.policies = policies;
         this.config = config;
     }
 
     public Uni<MetricSeries> metric(String userId, String metricCode, String from, String to, String granularity,
             String view) {
         Metric metric = Vocabulary.metric(metricCode).orElseThrow(() -> ProblemException.notFound("unknown-metric",
-                "No metric '" + metricCode + "'; see the vocabulary in /q/openapi or GET /sources"));
+                "No metric '" + metricCode + "'"));
         MetricBuckets.Granularity grain = parse(MetricBuckets.Granularity.class, "granularity", granularity);
         View chosen = parse(View.class, "view", view);
-        requireAllView(chosen);
-        TimeWindow window = window(from, to, homeZone(userId));
-        int limit = grain == MetricBuckets.Granularity.RAW ? config.maxPoints() + 1 : Integer.MAX_VALUE;
-        boolean days = grain == MetricBuckets.Granularity.DAY;
-        return repository.metrics(userId, metric.code(),
-                        days ? window.from().minus(LOCAL_DATE_SLACK) : window.from(),
-                        days ? window.to().plus(LOCAL_DATE_SLACK) : window.to(), limit)
-                .map(rows -> new MetricSeries(metric.code(), metric.canonicalUnit(),
-                        metric.defaultAggregation().code(), code(chosen), code(grain),
-                        points(rows, window, grain, metric)));
+        requireRange(from, to);
+        return policyIfNeeded(userId, chosen, from, to).chain(policy -> {
+            TimeWindow window = window(from, to, homeZone(policy));
+            boolean days = grain == MetricBuckets.Granularity.DAY;
+            int limit = grain == MetricBuckets.Granularity.RAW ? config.maxPoints() + 1 : Integer.MAX_VALUE;
+            return repository.metrics(userId, metric.code(),
+                            days ? window.from().minus(LOCAL_DATE_SLACK) : window.from(),
+                            days ? window.to().plus(LOCAL_DATE_SLACK) : window.to(), limit)
+                    .map(rows -> new MetricSeries(metric.code(), metric.canonicalUnit(),
+                            metric.defaultAggregation().code(), code(chosen), code(grain),
+                            points(rows, window, grain, metric, chosen == View.RESOLVED
+                                    ? SourceRanking.forMetric(policy, metric) : null)));
+        });
     }
 
     public Uni<SessionList> sessions(String userId, String type, String from, String to, String view) {
         SessionType sessionType = parse(SessionType.class, "type", type);
         View chosen = parse(View.class, "view", view);
-        requireAllView(chosen);
-        TimeWindow window = window(from, to, homeZone(userId));
-        return repository.sessions(userId, sessionType.code(), window.from(), window.to())
-                .map(rows -> new SessionList(sessionType.code(), code(chosen), rows.stream()
-                        .map(s -> {
-                            ZoneOffset offset = ZoneOffset.ofTotalSeconds(s.utcOffsetSeconds());
-                            return new SessionPoint(s.start().atOffset(offset), s.end().atOffset(offset), s.source(),
-                                    s.device(), s.details(), null, null);
-                        })
-                        .toList()));
+        requireRange(from, to);
+        return policyIfNeeded(userId, chosen, from, to).chain(policy -> {
+            TimeWindow window = window(from, to, homeZone(policy));
+            return repository.sessions(userId, sessionType.code(), window.from(), window.to())
+                    .map(rows -> new SessionList(sessionType.code(), code(chosen), chosen == View.RESOLVED
+                            ? resolvedSessions(rows, SourceRanking.forCategory(policy, sessionType.category()))
+                            : rows.stream().map(s -> sessionPoint(s, s.source(), null, null)).toList()));
+        });
+    }
+
+    /** Per category, the day's resolved value of every metric with data that day. */
+    public Uni<DaySummary> summary(String userId, String date) {
+        LocalDate day = parseDate(date);
+        return policies.policy(userId).chain(policy -> {
+            TimeWindow window = window(day.toString(), day.toString(), homeZone(policy));
+            List<String> codes = Vocabulary.all().stream().map(Metric::code).toList();
+            return repository.allMetrics(userId, codes, window.from().minus(LOCAL_DATE_SLACK),
+                    window.to().plus(LOCAL_DATE_SLACK)).map(byMetric -> {
+                        Map<String, List<DaySummary.Entry>> categories = new LinkedHashMap<>();
+                        for (Category category : Category.values()) {
+                            List<DaySummary.Entry> entries = new ArrayList<>();
+                            for (Metric metric : Vocabulary.inCategory(category)) {
+                                List<StoredMetric> rows = byMetric.get(metric.code());
+                                if (rows == null) {
+                                    continue;
+                                }
+                                ResolvedBuckets.daily(rows, window, SourceRanking.forMetric(policy, metric),
+                                                DailyValues.additive(metric)).stream()
+                                        .filter(p -> p.start().toLocalDate().equals(day))
+                                        .findFirst()
+                                        .ifPresent(p -> entries.add(new DaySummary.Entry(metric.code(), p.value(),
+                                                metric.canonicalUnit(), p.source())));
+                            }
+                            if (!entries.isEmpty()) {
+                                categories.put(category.code(), entries);
+                            }
+                        }
+                        return new DaySummary(day, categories);
+                    });
+        });
     }
 
     private List<MetricPoint> points(List<StoredMetric> rows, TimeWindow window, MetricBuckets.Granularity grain,
-            Metric metric) {
+            Metric metric, SourceRanking ranking) {
+        boolean additive = DailyValues.additive(metric);
         return switch (grain) {
             case RAW -> {
-                List<MetricPoint> points = MetricBuckets.raw(rows, window);
                 if (rows.size() > config.maxPoints()) {
                     throw new ProblemException(Problem.of("too-many-points", 422, "Too many points",
                             "More than " + config.maxPoints() + " raw points in this range; ask for"
                                     + " granularity=hour or granularity=day, or a shorter range"));
                 }
-                yield points;
+                yield ranking == null ? MetricBuckets.raw(rows, window) : ResolvedBuckets.raw(rows, window, ranking);
             }
-            case HOUR -> MetricBuckets.hourly(rows, window, DailyValues.additive(metric));
-            case DAY -> MetricBuckets.daily(rows, window, DailyValues.additive(metric));
+            case HOUR -> ranking == null ? MetricBuckets.hourly(rows, window, additive)
+                    : ResolvedBuckets.hourly(rows, window, ranking, additive);
+            case DAY -> ranking == null ? MetricBuckets.daily(rows, window, additive)
+                    : ResolvedBuckets.daily(rows, window, ranking, additive);
         };
     }
 
-    private static void requireAllView(View view) {
-        if (view == View.RESOLVED) {
-            throw new ProblemException(Problem.of("resolution-not-available", 501, "Not implemented",
-                    "view=resolved needs the preferences policy, which is not served yet; use view=all"));
-        }
+    private static List<SessionPoint> resolvedSessions(List<StoredSession> rows, SourceRanking ranking) {
+        return SessionResolver.resolve(rows, ranking).stream()
+                .map(r -> sessionPoint(r.session(), r.standing().source(), r.standing().rank(),
+                        r.standing().fallback()))
+                .toList();
     }
 
-    /** The user's home zone for plain-date ranges; UTC until the preferences service serves it. */
-    private static ZoneId homeZone(String userId) {
-        return ZoneOffset.UTC;
+    private static SessionPoint sessionPoint(StoredSession session, String source, Integer rank, Boolean fallback) {
+        ZoneOffset offset = ZoneOffset.ofTotalSeconds(session.utcOffsetSeconds());
+        return new SessionPoint(session.start().atOffset(offset), session.end().atOffset(offset), source,
+                session.device(), session.details(), rank, fallback);
+    }
+
+    private Uni<Policy> policyIfNeeded(String userId, View view, String from, String to) {
+        boolean plainDates = PLAIN_DATE.matcher(from).matches() || PLAIN_DATE.matcher(to).matches();
+        return view == View.RESOLVED || plainDates ? policies.policy(userId) : Uni.createFrom().nullItem();
+    }
+
+    private static ZoneId homeZone(Policy policy) {
+        if (policy == null || policy.homeZone() == null) {
+            return ZoneOffset.UTC;
+        }
+        return ZoneId.of(policy.homeZone());
+    }
+
+    private static void requireRange(String from, String to) {
+        if (from == null || from.isBlank() || to == null || to.isBlank()) {
+            throw ProblemException.badRequest("invalid-time-range",
+                    "from and to are required (ISO-8601 instants with offset, or YYYY-MM-DD)");
+        }
     }
 
     private static TimeWindow window(String from, String to, ZoneId homeZone) {
@@ -112,6 +181,17 @@ public class UserDataReadService {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("invalid-time-range", e.getMessage());
         }
+    }
+
+    private static LocalDate parseDate(String date) {
+        try {
+            if (date != null && PLAIN_DATE.matcher(date).matches()) {
+                return LocalDate.parse(date);
+            }
+        } catch (DateTimeParseException e) {
+            // falls through to the problem below
+        }
+        throw ProblemException.badRequest("invalid-date", "date must be a date such as 2024-03-10");
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String name, String value) {

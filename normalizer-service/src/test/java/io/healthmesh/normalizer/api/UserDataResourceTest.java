@@ -17,7 +17,9 @@ import io.healthmesh.contracts.event.SessionDetails;
 import io.healthmesh.contracts.event.SessionType;
 import io.healthmesh.contracts.event.SleepStage;
 import io.healthmesh.contracts.source.Topics;
+import io.healthmesh.contracts.policy.Policy;
 import io.healthmesh.normalizer.Db;
+import io.healthmesh.normalizer.FixedPolicySource;
 import io.healthmesh.testsupport.RealStackResource;
 import io.healthmesh.testsupport.TestKafka;
 import io.quarkus.test.common.WithTestResource;
@@ -29,6 +31,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,11 +186,66 @@ class UserDataResourceTest {
     }
 
     @Test
-    void theResolvedViewIsNotServedYet() {
+    void theResolvedViewPicksOneSourcePerBucketAndMergesItsDevices() {
+        // Watch 500 (08:00-08:10) and iPhone 400 (08:05-08:15) merge to 700; the late walk adds 300 to
+        // each of the 10th and the 11th (local dates); Oura's 8000 ranks below Apple Health for steps.
+        internal().when().get("/internal/users/{u}/metrics/steps?from=2024-03-10&to=2024-03-11&granularity=day",
+                        user)
+                .then().statusCode(200)
+                .body("view", equalTo("resolved"))
+                .body("points.source", contains("apple_health", "apple_health"))
+                .body("points.value", contains(1000.0f, 300.0f))
+                .body("points[0].devices", contains("Apple Watch", "iPhone"))
+                .body("points[0].rank", equalTo(1))
+                .body("points[0].fallback", equalTo(false));
+
+        FixedPolicySource.set(new Policy(user, 2, "Europe/Paris", Map.of("activity", List.of("oura", "apple_health")),
+                Map.of(), Map.of(), Set.of(), Map.of(), null));
+        internal().when().get("/internal/users/{u}/metrics/steps?from=2024-03-10&to=2024-03-11&granularity=day",
+                        user)
+                .then().statusCode(200)
+                .body("points.source", contains("oura", "apple_health"))
+                .body("points.value", contains(8000.0f, 300.0f))
+                .body("points.fallback", contains(false, true));
+    }
+
+    @Test
+    void sessionsAndTheDaySummaryAreResolvedToo() {
+        internal().when().get("/internal/users/{u}/sessions/sleep?from=2024-03-09&to=2024-03-10", user)
+                .then().statusCode(200)
+                .body("view", equalTo("resolved"))
+                .body("sessions", hasSize(1))
+                .body("sessions[0].rank", equalTo(1));
+        internal().when().get("/internal/users/{u}/summary?date=2024-03-10", user)
+                .then().statusCode(200)
+                .body("date", equalTo("2024-03-10"))
+                .body("categories.activity.find { it.metric == 'steps' }.value", equalTo(1000.0f))
+                .body("categories.activity.find { it.metric == 'steps' }.source", equalTo("apple_health"))
+                .body("categories.sleep.find { it.metric == 'sleep_duration' }.value", equalTo(25000.0f))
+                .body("categories.heart.find { it.metric == 'heart_rate' }.value", equalTo(65.0f))
+                .body("categories.heart.find { it.metric == 'heart_rate' }.unit", equalTo("count/min"));
+        internal().when().get("/internal/users/{u}/summary?date=yesterday", user)
+                .then().statusCode(400).body("type", equalTo("urn:healthmesh:problem:invalid-date"));
+    }
+
+    @Test
+    void plainDatesAreDaysOfTheHomeZone() {
+        // 2024-03-10 in Tokyo (+09:00) ends at 15:00 UTC: the 23:30 Paris walk is outside it, while
+        // Oura's daily value for the 10th stays the 10th's.
+        FixedPolicySource.set(FixedPolicySource.defaults(user, "Asia/Tokyo"));
+        internal().when().get("/internal/users/{u}/metrics/steps?from=2024-03-10&to=2024-03-10&view=all"
+                        + "&granularity=raw", user)
+                .then().statusCode(200)
+                .body("points.value", contains(8000.0f, 500.0f, 400.0f));
+    }
+
+    @Test
+    void withoutThePolicyAResolvedReadIsA503() {
+        FixedPolicySource.makeUnavailable(user);
         internal().when().get("/internal/users/{u}/metrics/steps?from=2024-03-10&to=2024-03-10", user)
-                .then().statusCode(501)
+                .then().statusCode(503)
                 .contentType("application/problem+json")
-                .body("type", equalTo("urn:healthmesh:problem:resolution-not-available"));
+                .body("type", equalTo("urn:healthmesh:problem:policy-unavailable"));
     }
 
     @Test

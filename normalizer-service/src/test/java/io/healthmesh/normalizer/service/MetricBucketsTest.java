@@ -20,19 +20,19 @@ class MetricBucketsTest {
     private static StoredMetric amount(String source, String device, double value, String start, String end,
             String zone) {
         OffsetDateTime s = OffsetDateTime.parse(start);
-        return new StoredMetric(source, device, value, Aggregation.CUMULATIVE, s.toInstant(),
+        return new StoredMetric(source, device, null, value, Aggregation.CUMULATIVE, s.toInstant(),
                 OffsetDateTime.parse(end).toInstant(), s.getOffset().getTotalSeconds(), null, zone, 1.0);
     }
 
     private static StoredMetric sample(String source, double value, String at) {
         OffsetDateTime t = OffsetDateTime.parse(at);
-        return new StoredMetric(source, "scale", value, Aggregation.SAMPLE, t.toInstant(), t.toInstant(),
+        return new StoredMetric(source, "scale", null, value, Aggregation.SAMPLE, t.toInstant(), t.toInstant(),
                 t.getOffset().getTotalSeconds(), t.toLocalDate(), null, 0.8);
     }
 
     private static StoredMetric daily(String source, double value, String date, String offset) {
         OffsetDateTime start = OffsetDateTime.parse(date + "T00:00:00" + offset);
-        return new StoredMetric(source, null, value, Aggregation.DAILY, start.toInstant(),
+        return new StoredMetric(source, null, null, value, Aggregation.DAILY, start.toInstant(),
                 start.plusDays(1).toInstant(), start.getOffset().getTotalSeconds(), LocalDate.parse(date), null, 1.0);
     }
 
@@ -123,7 +123,7 @@ class MetricBucketsTest {
     @Test
     void aSourcesDailyValueIsNotAddedToItsFinerReadingsOfTheSameDay() {
         List<StoredMetric> rows = List.of(daily("oura", 8500, "2024-03-10", "Z"),
-                new StoredMetric("oura", null, 1200, Aggregation.CUMULATIVE, Instant.parse("2024-03-10T08:00:00Z"),
+                new StoredMetric("oura", null, null, 1200, Aggregation.CUMULATIVE, Instant.parse("2024-03-10T08:00:00Z"),
                         Instant.parse("2024-03-10T09:00:00Z"), 0, null, null, 1.0));
 
         assertThat(MetricBuckets.daily(rows, days("2024-03-10", "2024-03-10"), true))
