@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.healthmesh.systemtests.harness.Harness;
 import io.healthmesh.systemtests.harness.ServiceModule;
-import io.healthmesh.systemtests.harness.ServiceProcess;
+import io.healthmesh.testsupport.ServiceProcess;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,7 +64,7 @@ class AllServicesStartIT {
             given().baseUri(service.baseUrl()).header("Authorization", harness.bearer())
                     .when().get("/internal/service")
                     .then().statusCode(200)
-                    .body("service", equalTo(service.service().module()));
+                    .body("service", equalTo(service.name()));
         }
     }
 

@@ -1,15 +1,18 @@
 package io.healthmesh.systemtests.harness;
 
 import io.healthmesh.testsupport.LocalStack;
+import io.healthmesh.testsupport.ServiceProcess;
 import io.healthmesh.testsupport.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -20,6 +23,10 @@ import java.util.UUID;
  */
 public final class Harness {
 
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** Small heaps and a quick start: many services share two cores during the tests. */
+    private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private static Harness instance;
 
     private final Path root;
@@ -27,6 +34,8 @@ public final class Harness {
     private final String topicPrefix;
     private final String serviceSecret;
     private final Map<ServiceModule, ServiceProcess> running = new EnumMap<>(ServiceModule.class);
+    /** Every service's port is fixed up front, so each can be told where the others answer. */
+    private final Map<ServiceModule, Integer> ports = new EnumMap<>(ServiceModule.class);
 
     private Harness(Path root, Path logDirectory) {
         this.root = root;
@@ -34,6 +43,9 @@ public final class Harness {
         this.topicPrefix = TestTopics.freshPrefix();
         this.serviceSecret = "it-" + UUID.randomUUID();
         TestTopics.createAll(LocalStack.kafkaBootstrapServers(), topicPrefix);
+        for (ServiceModule service : ServiceModule.values()) {
+            ports.put(service, ServiceProcess.freePort());
+        }
     }
 
     public static synchronized Harness get() {
@@ -72,7 +84,7 @@ public final class Harness {
             process.start();
             processes.add(process);
         }
-        processes.forEach(ServiceProcess::awaitReady);
+        processes.forEach(process -> process.awaitReady(READY_TIMEOUT));
         return processes;
     }
 
@@ -85,7 +97,7 @@ public final class Harness {
         ServiceProcess process = create(service, extraEnvironment);
         running.put(service, process);
         process.start();
-        process.awaitReady();
+        process.awaitReady(READY_TIMEOUT);
         return process;
     }
 
@@ -120,7 +132,13 @@ public final class Harness {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", LocalStack.kafkaBootstrapServers());
         environment.put("HEALTHMESH_TOPIC_PREFIX", topicPrefix);
         environment.put("HEALTHMESH_SERVICE_SECRET", serviceSecret);
+        for (ServiceModule other : ServiceModule.values()) {
+            String key = "QUARKUS_REST_CLIENT_" + other.module().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL";
+            environment.put(key, "http://127.0.0.1:" + ports.get(other));
+        }
         environment.putAll(extraEnvironment);
-        return new ServiceProcess(service, jar, environment, logDirectory);
+        int port = ports.get(service);
+        return new ServiceProcess(service.module(), jar, port, SERVICE_JVM, environment,
+                logDirectory.resolve(service.module() + "-" + port + ".log"));
     }
 }

@@ -8,7 +8,7 @@ import io.healthmesh.contracts.event.Envelope;
 import io.healthmesh.contracts.source.Topics;
 import io.healthmesh.systemtests.harness.Harness;
 import io.healthmesh.systemtests.harness.ServiceModule;
-import io.healthmesh.systemtests.harness.ServiceProcess;
+import io.healthmesh.testsupport.ServiceProcess;
 import io.healthmesh.testsupport.TestKafka;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,7 +52,7 @@ class NormalizerCrashIT {
             assertThat(atKill).as("the crash must hit mid-stream").isLessThan(READINGS);
 
             normalizer.start();
-            normalizer.awaitReady();
+            normalizer.awaitReady(Duration.ofSeconds(90));
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                     .until(() -> kafka.groupCaughtUp(harness.topicPrefix() + "normalizer",
                             List.of(harness.topic(Topics.RAW_APPLE_HEALTH))));

@@ -13,7 +13,7 @@ import io.healthmesh.contracts.event.Envelope;
 import io.healthmesh.contracts.source.Topics;
 import io.healthmesh.systemtests.harness.Harness;
 import io.healthmesh.systemtests.harness.ServiceModule;
-import io.healthmesh.systemtests.harness.ServiceProcess;
+import io.healthmesh.testsupport.ServiceProcess;
 import io.healthmesh.testsupport.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -70,7 +70,7 @@ class NormalizerReplayIT {
             normalizer.stop();
             kafka.rewindGroup(group(), rawTopics());
             normalizer.start();
-            normalizer.awaitReady();
+            normalizer.awaitReady(Duration.ofSeconds(90));
             awaitCaughtUp(kafka);
 
             assertThat(rowVersions(user)).isEqualTo(before);

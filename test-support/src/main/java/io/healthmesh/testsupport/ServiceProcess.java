@@ -1,6 +1,7 @@
-package io.healthmesh.systemtests.harness;
+package io.healthmesh.testsupport;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,38 +15,51 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One packaged service ({@code target/quarkus-app/quarkus-run.jar}) running as a child process on
- * a free port, in the prod profile with every setting passed through the environment, exactly as
- * an operator would run it.
+ * a given port, in the prod profile with every setting passed through the environment, exactly as
+ * an operator would run it. The cross-service harness and the benchmarks both start services so.
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final ServiceModule service;
+    private final String name;
     private final Path jar;
+    private final int port;
+    private final List<String> jvmOptions;
     private final Map<String, String> environment;
     private final Path logFile;
-    private final int port;
     private Process process;
     private int launches;
 
-    ServiceProcess(ServiceModule service, Path jar, Map<String, String> environment, Path logDirectory) {
-        this.service = service;
+    public ServiceProcess(String name, Path jar, int port, List<String> jvmOptions, Map<String, String> environment,
+            Path logFile) {
+        this.name = name;
         this.jar = jar;
-        this.port = freePort();
+        this.port = port;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.environment = new HashMap<>(environment);
         this.environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        this.logFile = logDirectory.resolve(service.module() + "-" + port + ".log");
+        this.logFile = logFile;
     }
 
-    public ServiceModule service() {
-        return service;
+    /** A port nobody listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("No free port", e);
+        }
+    }
+
+    public String name() {
+        return name;
     }
 
     public String baseUrl() {
@@ -60,8 +74,21 @@ public final class ServiceProcess implements AutoCloseable {
         return logFile;
     }
 
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    public List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        return command;
     }
 
     /** Starts the process; a later call after {@link #kill()} or {@link #stop()} restarts it on the same port. */
@@ -72,9 +99,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package -DskipTests)");
         }
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command())
                 .redirectErrorStream(true)
                 .redirectOutput(launches == 0 ? ProcessBuilder.Redirect.to(logFile.toFile())
                         : ProcessBuilder.Redirect.appendTo(logFile.toFile()));
@@ -84,28 +109,31 @@ public final class ServiceProcess implements AutoCloseable {
             process = builder.start();
             launches++;
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + service.module(), e);
+            throw new IllegalStateException("Cannot start " + name, e);
         }
     }
 
     /** Waits until {@code /q/health/ready} answers 200; fails with the tail of the log otherwise. */
-    public void awaitReady() {
+    public void awaitReady(Duration timeout) {
         try {
-            Awaitility.await(service.module() + " ready")
-                    .atMost(READY_TIMEOUT)
+            Awaitility.await(name + " ready")
+                    .atMost(timeout)
                     .pollInterval(Duration.ofMillis(250))
-                    .until(this::answersReady);
+                    .until(() -> {
+                        if (!isAlive()) {
+                            throw new IllegalStateException(name + " exited with " + process.exitValue()
+                                    + " before becoming ready; log tail:\n" + logTail(40));
+                        }
+                        return answersReady();
+                    });
         } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException(service.module() + " not ready after " + READY_TIMEOUT.toSeconds()
-                    + " s; log tail:\n" + logTail(), e);
+            throw new IllegalStateException(name + " not ready after " + timeout.toSeconds() + " s; log tail:\n"
+                    + logTail(40), e);
         }
     }
 
-    private boolean answersReady() {
-        if (!isAlive()) {
-            throw new IllegalStateException(service.module() + " exited with " + process.exitValue()
-                    + " before becoming ready; log tail:\n" + logTail());
-        }
+    /** One quick look at {@code /q/health/ready}. */
+    public boolean answersReady() {
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         try {
@@ -118,14 +146,14 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Graceful stop (SIGTERM), then SIGKILL if it does not exit in 20 s. */
+    /** Graceful stop (SIGTERM: consumers commit what is done and leave their group), then SIGKILL after 30 s. */
     public synchronized void stop() {
         if (process == null) {
             return;
         }
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
@@ -152,25 +180,20 @@ public final class ServiceProcess implements AutoCloseable {
         stop();
     }
 
-    public String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
+    public boolean logMentions(String text) {
+        try (Stream<String> lines = Files.lines(logFile)) {
+            return lines.anyMatch(line -> line.contains(text));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
         }
     }
 
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("No free port", e);
+    public String logTail(int count) {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
         }
     }
 }
