@@ -65,18 +65,36 @@ public class UserDataReadService {
         MetricBuckets.Granularity grain = parse(MetricBuckets.Granularity.class, "granularity", granularity);
         View chosen = parse(View.class, "view", view);
         requireRange(from, to);
-        return policyIfNeeded(userId, chosen, from, to).chain(policy -> {
-            TimeWindow window = window(from, to, homeZone(policy));
-            boolean days = grain == MetricBuckets.Granularity.DAY;
-            int limit = grain == MetricBuckets.Granularity.RAW ? config.maxPoints() + 1 : Integer.MAX_VALUE;
-            return repository.metrics(userId, metric.code(),
-                            days ? window.from().minus(LOCAL_DATE_SLACK) : window.from(),
-                            days ? window.to().plus(LOCAL_DATE_SLACK) : window.to(), limit)
-                    .map(rows -> new MetricSeries(metric.code(), metric.canonicalUnit(),
-                            metric.defaultAggregation().code(), code(chosen), code(grain),
-                            points(rows, window, grain, metric, chosen == View.RESOLVED
-                                    ? SourceRanking.forMetric(policy, metric) : null)));
+        boolean plainDates = plainDates(from, to);
+        boolean days = grain == MetricBuckets.Granularity.DAY;
+        int limit = grain == MetricBuckets.Granularity.RAW ? config.maxPoints() + 1 : Integer.MAX_VALUE;
+        Uni<Policy> policy = chosen == View.RESOLVED || plainDates ? policies.policy(userId)
+                : Uni.createFrom().nullItem();
+        if (plainDates && !days) {
+            // The home zone places the range's hours: the rows can only be asked for once it is known.
+            return policy.chain(p -> {
+                TimeWindow window = window(from, to, homeZone(p));
+                return repository.metrics(userId, metric.code(), window.from(), window.to(), limit)
+                        .map(rows -> series(metric, chosen, grain, rows, window, p));
+            });
+        }
+        // Day reads look a day beyond the range (other clocks' local dates, any home zone), so the
+        // rows and the policy can be fetched at the same time.
+        TimeWindow utcWindow = window(from, to, ZoneOffset.UTC);
+        Uni<List<StoredMetric>> rows = repository.metrics(userId, metric.code(),
+                days ? utcWindow.from().minus(LOCAL_DATE_SLACK) : utcWindow.from(),
+                days ? utcWindow.to().plus(LOCAL_DATE_SLACK) : utcWindow.to(), limit);
+        return Uni.combine().all().unis(policy, rows).asTuple().map(both -> {
+            Policy p = both.getItem1();
+            return series(metric, chosen, grain, both.getItem2(), window(from, to, homeZone(p)), p);
         });
+    }
+
+    private MetricSeries series(Metric metric, View view, MetricBuckets.Granularity grain, List<StoredMetric> rows,
+            TimeWindow window, Policy policy) {
+        return new MetricSeries(metric.code(), metric.canonicalUnit(), metric.defaultAggregation().code(), code(view),
+                code(grain), points(rows, window, grain, metric,
+                        view == View.RESOLVED ? SourceRanking.forMetric(policy, metric) : null));
     }
 
     public Uni<SessionList> sessions(String userId, String type, String from, String to, String view) {
@@ -157,8 +175,11 @@ public class UserDataReadService {
     }
 
     private Uni<Policy> policyIfNeeded(String userId, View view, String from, String to) {
-        boolean plainDates = PLAIN_DATE.matcher(from).matches() || PLAIN_DATE.matcher(to).matches();
-        return view == View.RESOLVED || plainDates ? policies.policy(userId) : Uni.createFrom().nullItem();
+        return view == View.RESOLVED || plainDates(from, to) ? policies.policy(userId) : Uni.createFrom().nullItem();
+    }
+
+    private static boolean plainDates(String from, String to) {
+        return PLAIN_DATE.matcher(from).matches() || PLAIN_DATE.matcher(to).matches();
     }
 
     private static ZoneId homeZone(Policy policy) {
