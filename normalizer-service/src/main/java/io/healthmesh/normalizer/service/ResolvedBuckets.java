@@ -34,18 +34,18 @@ public final class ResolvedBuckets {
 
     public static List<MetricPoint> hourly(List<StoredMetric> rows, TimeWindow window, SourceRanking ranking,
             boolean additiveDaily) {
-        List<MetricPoint> points = new ArrayList<>();
-        for (Bucket bucket : buckets(rows, window, ChronoUnit.HOURS, ranking).values()) {
-            points.add(bucket.resolve(ranking, additiveDaily));
-        }
-        points.sort(MetricBuckets.POINT_ORDER);
-        return points;
+        return resolved(rows, window, ChronoUnit.HOURS, ranking, additiveDaily);
     }
 
     public static List<MetricPoint> daily(List<StoredMetric> rows, TimeWindow window, SourceRanking ranking,
             boolean additiveDaily) {
+        return resolved(rows, window, ChronoUnit.DAYS, ranking, additiveDaily);
+    }
+
+    private static List<MetricPoint> resolved(List<StoredMetric> rows, TimeWindow window, ChronoUnit unit,
+            SourceRanking ranking, boolean additiveDaily) {
         List<MetricPoint> points = new ArrayList<>();
-        for (Bucket bucket : buckets(rows, window, ChronoUnit.DAYS, ranking).values()) {
+        for (Bucket bucket : buckets(rows, window, unit, ranking).values()) {
             points.add(bucket.resolve(ranking, additiveDaily));
         }
         points.sort(MetricBuckets.POINT_ORDER);

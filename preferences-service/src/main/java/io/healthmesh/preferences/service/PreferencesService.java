@@ -19,8 +19,10 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -92,7 +94,7 @@ public class PreferencesService {
                 String device = devices.get(i);
                 if (device == null || device.isBlank()) {
                     errors.add(new ProblemItem(i, "devices", "a device name must not be blank"));
-                } else if (!seen.add(device.toLowerCase(java.util.Locale.ROOT))) {
+                } else if (!seen.add(device.toLowerCase(Locale.ROOT))) {
                     errors.add(new ProblemItem(i, "devices", "'" + device + "' is listed twice"));
                 }
             }
@@ -129,7 +131,7 @@ public class PreferencesService {
                 categories, metrics, devices);
     }
 
-    private List<ProblemItem> checkSources(List<String> sources, java.util.function.Predicate<String> supplies,
+    private List<ProblemItem> checkSources(List<String> sources, Predicate<String> supplies,
             String what) {
         List<ProblemItem> errors = new ArrayList<>();
         if (sources == null || sources.isEmpty()) {

@@ -6,6 +6,8 @@ import io.healthmesh.testsupport.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +118,18 @@ public final class Harness {
     /** A JDBC connection to the test database as the admin role (reads every service's schema). */
     public Connection db() throws SQLException {
         return LocalStack.openAdminConnection();
+    }
+
+    /** How many unified metric rows the normalizer holds for a user. */
+    public long metricRows(String userId) throws SQLException {
+        try (Connection db = db(); PreparedStatement query = db.prepareStatement(
+                "select count(*) from normalizer.unified_metric where user_id = ?")) {
+            query.setString(1, userId);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     private ServiceProcess create(ServiceModule service, Map<String, String> extraEnvironment) {

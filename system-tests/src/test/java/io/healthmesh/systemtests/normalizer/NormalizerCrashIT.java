@@ -46,9 +46,9 @@ class NormalizerCrashIT {
         try (TestKafka kafka = new TestKafka()) {
             kafka.publish(harness.topic(Topics.RAW_APPLE_HEALTH), readings);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> rows(user) > 0);
+                    .until(() -> harness.metricRows(user) > 0);
             normalizer.kill();
-            atKill = rows(user);
+            atKill = harness.metricRows(user);
             assertThat(atKill).as("the crash must hit mid-stream").isLessThan(READINGS);
 
             normalizer.start();
@@ -58,7 +58,7 @@ class NormalizerCrashIT {
                             List.of(harness.topic(Topics.RAW_APPLE_HEALTH))));
         }
 
-        assertThat(rows(user)).isEqualTo(READINGS);
+        assertThat(harness.metricRows(user)).isEqualTo(READINGS);
         try (Connection db = harness.db(); PreparedStatement query = db.prepareStatement(
                 "select accepted, rejected from normalizer.import_job_outcome where import_job_id = ?")) {
             query.setString(1, job);
@@ -66,17 +66,6 @@ class NormalizerCrashIT {
                 assertThat(outcome.next()).isTrue();
                 assertThat(outcome.getLong("accepted")).isEqualTo(READINGS);
                 assertThat(outcome.getLong("rejected")).isZero();
-            }
-        }
-    }
-
-    private long rows(String user) throws Exception {
-        try (Connection db = harness.db(); PreparedStatement query = db.prepareStatement(
-                "select count(*) from normalizer.unified_metric where user_id = ?")) {
-            query.setString(1, user);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
             }
         }
     }

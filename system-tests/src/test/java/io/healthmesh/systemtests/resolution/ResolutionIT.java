@@ -21,9 +21,6 @@ import io.healthmesh.testsupport.ServiceProcess;
 import io.healthmesh.testsupport.TestKafka;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -83,7 +80,7 @@ class ResolutionIT {
             kafka.publish(harness.topic(Topics.RAW_OURA), reading(user, "oura", "d1", "steps", 8000, "count",
                     Aggregation.DAILY, midnight, midnight.plusDays(1), null, null));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> rows(user) == 8);
+        await().atMost(Duration.ofSeconds(60)).until(() -> harness.metricRows(user) == 8);
 
         for (int i = 0; i < 100; i++) {
             boolean ouraFirst = i % 2 == 0;
@@ -117,7 +114,7 @@ class ResolutionIT {
                     reading(user, "apple_health", "steps-1", "steps", 4000, "count", Aggregation.CUMULATIVE,
                             midnight.plusHours(9), midnight.plusHours(11), "iPhone", "Health"));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> rows(user) == 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> harness.metricRows(user) == 3);
         call(preferences).body("{\"sources\": [\"apple_health\", \"withings\"]}")
                 .when().put("/internal/users/{u}/preferences/body", user).then().statusCode(200);
         double stepsBefore = steps(user);
@@ -148,16 +145,5 @@ class ResolutionIT {
         return call(normalizer).when().get("/internal/users/{u}/metrics/steps?from={d}&to={d}&granularity=day",
                         user, DAY, DAY)
                 .then().statusCode(200).extract().jsonPath().getDouble("points[0].value");
-    }
-
-    private static long rows(String user) throws Exception {
-        try (Connection db = harness.db(); PreparedStatement query = db.prepareStatement(
-                "select count(*) from normalizer.unified_metric where user_id = ?")) {
-            query.setString(1, user);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
     }
 }
