@@ -146,6 +146,7 @@ public final class Harness {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", LocalStack.kafkaBootstrapServers());
         environment.put("HEALTHMESH_TOPIC_PREFIX", topicPrefix);
         environment.put("HEALTHMESH_SERVICE_SECRET", serviceSecret);
+        environment.put("HEALTHMESH_IMPORTS_STORAGE_DIR", logDirectory.resolveSibling("imports").toString());
         for (ServiceModule other : ServiceModule.values()) {
             String key = "QUARKUS_REST_CLIENT_" + other.module().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL";
             environment.put(key, "http://127.0.0.1:" + ports.get(other));

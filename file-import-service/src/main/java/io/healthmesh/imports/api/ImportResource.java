@@ -1,0 +1,71 @@
+package io.healthmesh.imports.api;
+
+import io.healthmesh.commons.problem.ProblemException;
+import io.healthmesh.imports.service.ImportService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/**
+ * One user's imports (internal; the gateway maps /api/v1/imports here). An upload answers 202 with
+ * the queued job at once; processing runs in the background on whichever replica claims it.
+ */
+@Path("/internal/users/{userId}/imports")
+@Produces(MediaType.APPLICATION_JSON)
+public class ImportResource {
+
+    private final ImportService imports;
+
+    public ImportResource(ImportService imports) {
+        this.imports = imports;
+    }
+
+    /** The file as the request body (export.zip or export.xml), streamed to storage. */
+    @POST
+    @Path("/apple-health")
+    @Consumes({MediaType.APPLICATION_OCTET_STREAM, "application/zip", MediaType.APPLICATION_XML, MediaType.TEXT_XML})
+    @Blocking
+    public Response uploadAppleHealth(@RestPath String userId, @RestHeader("X-File-Name") String fileName,
+            InputStream body) {
+        return Response.accepted(imports.uploadAppleHealth(userId, fileName, body)).build();
+    }
+
+    /** The file as the part {@code file} of a multipart form; the HTTP layer streams it to disk. */
+    @POST
+    @Path("/apple-health")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    public Response uploadAppleHealthForm(@RestPath String userId, @RestForm("file") FileUpload file) {
+        if (file == null || file.uploadedFile() == null) {
+            throw ProblemException.badRequest("missing-file",
+                    "Send the export as the form part 'file'");
+        }
+        return Response.accepted(imports.uploadAppleHealth(userId, file.fileName(), file.uploadedFile())).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Blocking
+    public ImportJobView job(@RestPath String userId, @RestPath UUID id) {
+        return imports.find(userId, id);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Blocking
+    public ImportJobView cancel(@RestPath String userId, @RestPath UUID id) {
+        return imports.cancel(userId, id);
+    }
+}

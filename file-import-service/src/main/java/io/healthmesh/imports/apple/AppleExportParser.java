@@ -1,0 +1,990 @@
+package io.healthmesh.imports.apple;
+
+import com.fasterxml.aalto.stax.InputFactoryImpl;
+import io.healthmesh.contracts.event.Aggregation;
+import io.healthmesh.contracts.event.Reading;
+import io.healthmesh.contracts.event.Session;
+import io.healthmesh.contracts.event.SessionDetails;
+import io.healthmesh.contracts.event.SessionType;
+import io.healthmesh.contracts.event.SleepStage;
+import io.healthmesh.contracts.identity.Identity;
+import io.healthmesh.contracts.vocab.Metric;
+import io.healthmesh.contracts.vocab.Units;
+import io.healthmesh.imports.apple.AppleTypes.Kind;
+import io.healthmesh.imports.apple.AppleTypes.QuantityMapping;
+import io.healthmesh.imports.archive.ExportRejectedException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipException;
+import javax.xml.stream.Location;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import org.codehaus.stax2.XMLStreamReader2;
+
+/**
+ * Streams an Apple Health {@code export.xml} into readings and sessions, handing each to an
+ * {@link AppleExportHandler} as soon as it is complete. Memory does not grow with the file, except
+ * for the sleep records, which are buffered (compactly) until the end of the document to be
+ * assembled into nights.
+ *
+ * <h2>Mapping</h2>
+ * <table>
+ *   <caption>What each element becomes</caption>
+ *   <tr><th>Apple element / type</th><th>becomes</th><th>aggregation / notes</th></tr>
+ *   <tr><td>Record StepCount</td><td>{@code steps}</td><td>cumulative</td></tr>
+ *   <tr><td>Record DistanceWalkingRunning, DistanceCycling, DistanceSwimming, DistanceWheelchair,
+ *       DistanceDownhillSnowSports, DistanceCrossCountrySkiing, DistancePaddleSports, DistanceRowing,
+ *       DistanceSkatingSports</td><td>{@code distance}</td><td>cumulative</td></tr>
+ *   <tr><td>Record FlightsClimbed</td><td>{@code floors}</td><td>cumulative</td></tr>
+ *   <tr><td>Record ActiveEnergyBurned / BasalEnergyBurned</td><td>{@code active_energy} /
+ *       {@code basal_energy}</td><td>cumulative</td></tr>
+ *   <tr><td>Record AppleExerciseTime</td><td>{@code exercise_time}</td><td>cumulative</td></tr>
+ *   <tr><td>Record HeartRate</td><td>{@code heart_rate}</td><td>sample</td></tr>
+ *   <tr><td>Record RestingHeartRate / WalkingHeartRateAverage</td><td>{@code resting_heart_rate} /
+ *       {@code walking_heart_rate_average}</td><td>daily; localDate = the start's date in the zone</td></tr>
+ *   <tr><td>Record HeartRateVariabilitySDNN</td><td>{@code hrv_sdnn}</td><td>sample (the beat-to-beat
+ *       list inside is ignored)</td></tr>
+ *   <tr><td>Record BloodPressureSystolic / Diastolic</td><td>{@code blood_pressure_systolic} /
+ *       {@code _diastolic}</td><td>sample; from top-level records only</td></tr>
+ *   <tr><td>Record VO2Max</td><td>{@code vo2_max}</td><td>sample</td></tr>
+ *   <tr><td>Record OxygenSaturation</td><td>{@code oxygen_saturation}</td><td>sample; unit {@code %} sent
+ *       as {@code fraction} (Apple's % is 0-1)</td></tr>
+ *   <tr><td>Record RespiratoryRate</td><td>{@code respiratory_rate}</td><td>sample</td></tr>
+ *   <tr><td>Record BodyTemperature, BasalBodyTemperature</td><td>{@code body_temperature}</td><td>sample</td></tr>
+ *   <tr><td>Record AppleSleepingWristTemperature</td><td>{@code skin_temperature}</td><td>sample</td></tr>
+ *   <tr><td>Record BloodGlucose</td><td>{@code blood_glucose}</td><td>sample; {@code mg/dL} or
+ *       {@code mmol<180.15588000005408>/L} as found</td></tr>
+ *   <tr><td>Record BodyMass / LeanBodyMass</td><td>{@code body_mass} / {@code lean_body_mass}</td><td>sample</td></tr>
+ *   <tr><td>Record BodyFatPercentage</td><td>{@code body_fat_percentage}</td><td>sample; {@code %} sent as
+ *       {@code fraction}</td></tr>
+ *   <tr><td>Record BodyMassIndex / Height</td><td>{@code bmi} / {@code height}</td><td>sample</td></tr>
+ *   <tr><td>Record DietaryEnergyConsumed, DietaryProtein, DietaryCarbohydrates, DietaryFatTotal,
+ *       DietaryFatSaturated, DietaryFiber, DietarySugar, DietaryCholesterol, DietarySodium, DietaryPotassium,
+ *       DietaryCalcium, DietaryIron, DietaryCaffeine, DietaryVitaminC, DietaryWater</td>
+ *       <td>{@code dietary_energy}, {@code protein}, {@code carbohydrate}, {@code fat_total},
+ *       {@code fat_saturated}, {@code fiber}, {@code sugar}, {@code cholesterol}, {@code sodium},
+ *       {@code potassium}, {@code calcium}, {@code iron}, {@code caffeine}, {@code vitamin_c},
+ *       {@code water}</td><td>cumulative</td></tr>
+ *   <tr><td>Record AppleStandHour Stood (or 0)</td><td>{@code stand_hours} = 1 {@code count} over its
+ *       hour</td><td>cumulative (so hours sum; the metric's default, daily, is ActivitySummary's)</td></tr>
+ *   <tr><td>Record AppleStandHour Idle (or 1)</td><td>skipped "stand hour idle"</td><td>an idle hour adds
+ *       nothing</td></tr>
+ *   <tr><td>Record MindfulSession</td><td>mindfulness session</td><td></td></tr>
+ *   <tr><td>Record SleepAnalysis</td><td>sleep or nap sessions with stage intervals</td><td>InBed (0)
+ *       in_bed, Asleep / AsleepUnspecified (1) asleep_unspecified, Awake (2) awake, AsleepCore (3) light,
+ *       AsleepDeep (4) deep, AsleepREM (5) rem; assembly and the nap rule in
+ *       {@link SleepSessionAssembler}</td></tr>
+ *   <tr><td>Record of any other type</td><td>skipped "unmapped type: &lt;type&gt;"</td><td>see
+ *       {@link SkipReason}</td></tr>
+ *   <tr><td>Record inside a Correlation</td><td>skipped "inside correlation"</td><td>the DTD says each
+ *       also appears at top level, where it is imported once</td></tr>
+ *   <tr><td>Correlation (BloodPressure, Food)</td><td>skipped "correlation"</td><td></td></tr>
+ *   <tr><td>Workout</td><td>workout session</td><td>activityType: {@code HKWorkoutActivityType} removed,
+ *       CamelCase to snake_case ({@code TraditionalStrengthTraining} becomes
+ *       {@code traditional_strength_training}); distance (m), active energy (kcal) and heart rate (average,
+ *       min, max) each from the workout's own WorkoutStatistics, else its totalDistance /
+ *       totalEnergyBurned attributes (before iOS 16), else the sum over its WorkoutActivity
+ *       statistics, never activity on top of workout; zone from its HKTimeZone</td></tr>
+ *   <tr><td>ActivitySummary</td><td>{@code active_energy}, {@code exercise_time} (min),
+ *       {@code stand_hours} (count)</td><td>daily, of their own (never added to the records they
+ *       summarize); localDate = dateComponents; start and end = that date's midnights in the fallback
+ *       zone (UTC without one); app "Activity", no device; sourceRecordId
+ *       {@code ActivitySummary|<date>|<attribute>}; a day whose values are all zero or missing is
+ *       skipped "empty activity summary"</td></tr>
+ *   <tr><td>ExportDate, Me, ClinicalRecord, Audiogram, VisionPrescription, anything else</td>
+ *       <td>skipped under their own name ("unknown element" for anything else)</td><td>WorkoutRoute,
+ *       FileReference, WorkoutEvent and HeartRateVariabilityMetadataList inside imported elements are
+ *       ignored silently</td></tr>
+ * </table>
+ *
+ * <p>Every reading and session carries the import job id, {@code app} = sourceName, {@code device}
+ * = the device string as {@link Identity#normalizeAppleDevice} normalizes it, {@code zone} = the
+ * HKTimeZone metadata if it names an IANA zone, else the fallback zone (the user's home zone; the
+ * offsets written in exports are the phone's at export time, not at recording time), start and end
+ * with their written offsets, and {@code userEntered} from HKWasUserEntered (1 true, 0 false, absent
+ * null). Units are passed as found (every one {@code Units} knows and that fits the metric, else the
+ * record is skipped), except the fraction-valued {@code %}. The sourceRecordId of a sample is
+ * {@link Identity#appleSourceRecordId} of (type, sourceName, device, start, end, creationDate), the
+ * same as a phone push of that sample; workouts use the type {@value AppleTypes#WORKOUT}. A value
+ * with a decimal comma is skipped rather than guessed.
+ *
+ * <h2>Hardening</h2>
+ * The bytes go through {@link XmlSanitizingInputStream} (control characters and the DOCTYPE
+ * removed), and the parser has DTD support, external entities and entity replacement off: an
+ * entity reference (XXE, billion laughs) fails the parse as undeclared, nothing is fetched or
+ * expanded.
+ *
+ * <p>Not thread-safe; one parse at a time per instance.
+ */
+public final class AppleExportParser {
+
+    static final String ACTIVITY_SUMMARY_APP = "Activity";
+
+    private static final Set<String> IANA_ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
+    private static final String WORKOUT_TYPE_PREFIX = "HKWorkoutActivityType";
+    private static final String HK_TIME_ZONE = "HKTimeZone";
+    private static final String HK_WAS_USER_ENTERED = "HKWasUserEntered";
+    private static final Metric ACTIVE_ENERGY = AppleTypes.metric("active_energy");
+    private static final Metric EXERCISE_TIME = AppleTypes.metric("exercise_time");
+    private static final Metric STAND_HOURS = AppleTypes.metric(AppleTypes.STAND_HOURS_METRIC);
+    /** Caches keyed by file content stop growing here; lookups past it are computed each time. */
+    private static final int MAX_CACHE_ENTRIES = 4096;
+    private static final int MAX_DEPTH = 32;
+
+    private enum Context { NONE, SKIP, RECORD, CORRELATION, WORKOUT }
+
+    /** A unit's fate for one metric: the unit to send, or why the record is skipped. */
+    private record UnitDecision(String unit, String skipReason) {
+    }
+
+    private final String importJobId;
+    private final ZoneId fallbackZone;
+    private final String fallbackZoneName;
+
+    private final Map<String, String> normalizedDevices = new HashMap<>();
+    private final Map<String, ZoneId> zones = new HashMap<>();
+    private final Map<String, String> unmappedTypeKeys = new HashMap<>();
+    private final Map<String, String> activityTypes = new HashMap<>();
+    private final Map<QuantityMapping, Map<String, UnitDecision>> unitDecisions = new IdentityHashMap<>();
+
+    private AppleExportHandler handler;
+    private SleepSessionAssembler sleep;
+    private long recordsRead;
+    private long readings;
+    private long sessions;
+    private final Map<String, long[]> skipped = new HashMap<>();
+    /** ActivitySummary values skipped as unusable, so a day of only those is not also called empty. */
+    private long skippedFields;
+
+    private Context context = Context.NONE;
+    private boolean inWorkoutActivity;
+
+    // The element being read; Strings as the parser gives them, reset at each top-level element.
+    private String type;
+    private Kind kind;
+    private String sourceName;
+    private String device;
+    private String unit;
+    private String value;
+    private String creationDate;
+    private String startDate;
+    private String endDate;
+    private String timeZone;
+    private String wasUserEntered;
+    private String workoutActivityType;
+    private String totalDistance;
+    private String totalDistanceUnit;
+    private String totalEnergyBurned;
+    private String totalEnergyBurnedUnit;
+    private final WorkoutTotals workoutLevel = new WorkoutTotals();
+    private final WorkoutTotals activityLevel = new WorkoutTotals();
+
+    // The zone of the element being finished.
+    private String zoneName;
+    private ZoneId zoneId;
+
+    /**
+     * @param importJobId carried by every payload
+     * @param fallbackZone the user's home zone, used when a record has no HKTimeZone; may be null
+     */
+    public AppleExportParser(String importJobId, ZoneId fallbackZone) {
+        this.importJobId = importJobId;
+        this.fallbackZone = fallbackZone;
+        this.fallbackZoneName = fallbackZone != null && IANA_ZONES.contains(fallbackZone.getId())
+                ? fallbackZone.getId() : null;
+    }
+
+    /**
+     * Reads the whole document, calling the handler as it goes, and closes nothing.
+     *
+     * @throws MalformedExportException the XML is malformed or ends early, is not an Apple Health
+     *     export, or the archive it comes from is damaged; what was emitted before stays emitted, and
+     *     the sleep sessions of the records read so far are emitted before this is thrown
+     * @throws IOException the byte source failed, e.g. {@link
+     *     io.healthmesh.imports.archive.HostileArchiveException} from the zip-bomb guard
+     */
+    public ParseSummary parse(InputStream exportXml, AppleExportHandler handler)
+            throws MalformedExportException, IOException {
+        start(handler);
+        XmlSanitizingInputStream input = new XmlSanitizingInputStream(exportXml);
+        XMLStreamReader reader = null;
+        try {
+            reader = createFactory().createXMLStreamReader(input);
+            read(reader);
+        } catch (XMLStreamException e) {
+            throw malformed(e, input, reader);
+        } finally {
+            closeQuietly(reader);
+        }
+        sleep.finish(this::emitSession);
+        return progress();
+    }
+
+    /**
+     * The counts so far; from the parsing thread (e.g. inside a handler callback) or after a parse.
+     * It copies the skip counters: fine once a second for progress, wasteful once per record.
+     */
+    public ParseSummary progress() {
+        Map<String, Long> counts = new HashMap<>();
+        skipped.forEach((reason, count) -> counts.put(reason, count[0]));
+        return new ParseSummary(recordsRead, readings, sessions, counts);
+    }
+
+    private void start(AppleExportHandler handler) {
+        this.handler = handler;
+        this.sleep = new SleepSessionAssembler(importJobId);
+        recordsRead = 0;
+        readings = 0;
+        sessions = 0;
+        skipped.clear();
+        skippedFields = 0;
+        context = Context.NONE;
+        inWorkoutActivity = false;
+    }
+
+    static XMLInputFactory createFactory() {
+        XMLInputFactory factory = new InputFactoryImpl();
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        factory.setProperty(XMLInputFactory.IS_COALESCING, false);
+        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
+        factory.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
+            throw new XMLStreamException("external entities are not supported (" + systemId + ")");
+        });
+        return factory;
+    }
+
+    private void read(XMLStreamReader reader) throws XMLStreamException {
+        int open = 0;
+        while (reader.hasNext()) {
+            switch (reader.next()) {
+                case XMLStreamConstants.START_ELEMENT -> {
+                    if (open == MAX_DEPTH) {
+                        // Exports nest four deep; the parser's element stack should not grow at an attacker's will.
+                        throw new XMLStreamException("elements nested more than " + MAX_DEPTH + " deep",
+                                reader.getLocation());
+                    }
+                    startElement(reader, open);
+                    open++;
+                }
+                case XMLStreamConstants.END_ELEMENT -> {
+                    open--;
+                    endElement(open);
+                }
+                case XMLStreamConstants.ENTITY_REFERENCE -> throw new XMLStreamException("undeclared entity &"
+                        + reader.getLocalName() + "; (entities are not supported)", reader.getLocation());
+                default -> {
+                    // Text, comments, processing instructions: nothing in an export.
+                }
+            }
+        }
+    }
+
+    private void startElement(XMLStreamReader reader, int level) throws XMLStreamException {
+        switch (level) {
+            case 0 -> {
+                if (!"HealthData".equals(reader.getLocalName())) {
+                    // Aalto places the first element where the prolog's trailing whitespace began.
+                    throw new XMLStreamException("not an Apple Health export (the root element is <"
+                            + printable(reader.getLocalName()) + ">, not <HealthData>)", currentLocation(reader));
+                }
+            }
+            case 1 -> startTopLevel(reader);
+            case 2 -> startChild(reader);
+            case 3 -> {
+                if (context == Context.WORKOUT && inWorkoutActivity
+                        && "WorkoutStatistics".equals(reader.getLocalName())) {
+                    addStatistics(reader, activityLevel);
+                }
+            }
+            default -> {
+                // Deeper elements carry nothing we import.
+            }
+        }
+    }
+
+    private void endElement(int level) {
+        if (level == 1) {
+            Context finished = context;
+            context = Context.NONE;
+            if (finished == Context.RECORD) {
+                finishRecord();
+            } else if (finished == Context.WORKOUT) {
+                finishWorkout();
+            }
+        } else if (level == 2) {
+            inWorkoutActivity = false;
+        }
+    }
+
+    private void startTopLevel(XMLStreamReader reader) {
+        recordsRead++;
+        String name = reader.getLocalName();
+        switch (name) {
+            case "Record" -> startRecord(reader);
+            case "Correlation" -> {
+                skip(SkipReason.CORRELATION);
+                context = Context.CORRELATION;
+            }
+            case "Workout" -> startWorkout(reader);
+            case "ActivitySummary" -> {
+                activitySummary(reader);
+                context = Context.SKIP;
+            }
+            case "ExportDate" -> skipElement(SkipReason.EXPORT_DATE);
+            case "Me" -> skipElement(SkipReason.ME);
+            case "ClinicalRecord" -> skipElement(SkipReason.CLINICAL_RECORD);
+            case "Audiogram" -> skipElement(SkipReason.AUDIOGRAM);
+            case "VisionPrescription" -> skipElement(SkipReason.VISION_PRESCRIPTION);
+            default -> skipElement(SkipReason.UNKNOWN_ELEMENT);
+        }
+    }
+
+    private void startChild(XMLStreamReader reader) {
+        switch (context) {
+            case RECORD -> {
+                if ("MetadataEntry".equals(reader.getLocalName())) {
+                    readMetadata(reader);
+                }
+            }
+            case CORRELATION -> {
+                if ("Record".equals(reader.getLocalName())) {
+                    skip(SkipReason.INSIDE_CORRELATION);
+                }
+            }
+            case WORKOUT -> {
+                switch (reader.getLocalName()) {
+                    case "MetadataEntry" -> readMetadata(reader);
+                    case "WorkoutStatistics" -> addStatistics(reader, workoutLevel);
+                    case "WorkoutActivity" -> inWorkoutActivity = true;
+                    default -> {
+                        // WorkoutEvent, WorkoutRoute: nothing a session carries.
+                    }
+                }
+            }
+            default -> {
+                // Children of skipped elements.
+            }
+        }
+    }
+
+    private void skipElement(String reason) {
+        skip(reason);
+        context = Context.SKIP;
+    }
+
+    private void clearElement() {
+        type = null;
+        kind = null;
+        sourceName = null;
+        device = null;
+        unit = null;
+        value = null;
+        creationDate = null;
+        startDate = null;
+        endDate = null;
+        timeZone = null;
+        wasUserEntered = null;
+    }
+
+    // ---- Record ----
+
+    private void startRecord(XMLStreamReader reader) {
+        clearElement();
+        int count = reader.getAttributeCount();
+        for (int i = 0; i < count; i++) {
+            switch (reader.getAttributeLocalName(i)) {
+                case "type" -> type = reader.getAttributeValue(i);
+                case "sourceName" -> sourceName = reader.getAttributeValue(i);
+                case "device" -> device = reader.getAttributeValue(i);
+                case "unit" -> unit = reader.getAttributeValue(i);
+                case "value" -> value = reader.getAttributeValue(i);
+                case "creationDate" -> creationDate = reader.getAttributeValue(i);
+                case "startDate" -> startDate = reader.getAttributeValue(i);
+                case "endDate" -> endDate = reader.getAttributeValue(i);
+                default -> {
+                    // sourceVersion and anything newer.
+                }
+            }
+        }
+        if (type == null) {
+            skipElement(SkipReason.MISSING_TYPE);
+            return;
+        }
+        kind = AppleTypes.kindOf(type);
+        if (kind == null) {
+            skipElement(unmappedTypeKey(type));
+            return;
+        }
+        context = Context.RECORD;
+    }
+
+    private void readMetadata(XMLStreamReader reader) {
+        String key = null;
+        String metadataValue = null;
+        int count = reader.getAttributeCount();
+        for (int i = 0; i < count; i++) {
+            String name = reader.getAttributeLocalName(i);
+            if ("key".equals(name)) {
+                key = reader.getAttributeValue(i);
+            } else if ("value".equals(name)) {
+                metadataValue = reader.getAttributeValue(i);
+            }
+        }
+        if (HK_TIME_ZONE.equals(key)) {
+            timeZone = metadataValue;
+        } else if (HK_WAS_USER_ENTERED.equals(key)) {
+            wasUserEntered = metadataValue;
+        }
+    }
+
+    private void finishRecord() {
+        OffsetDateTime start = AppleDates.parse(startDate);
+        OffsetDateTime end = AppleDates.parse(endDate);
+        if (start == null || end == null) {
+            skip(SkipReason.UNPARSEABLE_DATE);
+            return;
+        }
+        if (start.isAfter(end)) {
+            skip(SkipReason.END_BEFORE_START);
+            return;
+        }
+        resolveZone(timeZone);
+        String normalizedDevice = normalizeDevice(device);
+        switch (kind) {
+            case QUANTITY -> quantity(AppleTypes.quantity(type), start, end, normalizedDevice);
+            case STAND_HOUR -> standHour(start, end, normalizedDevice);
+            case MINDFUL -> emitSession(Session.builder()
+                    .sourceRecordId(sampleId(start, end, normalizedDevice))
+                    .type(SessionType.MINDFULNESS)
+                    .start(start)
+                    .end(end)
+                    .zone(zoneName)
+                    .device(normalizedDevice)
+                    .app(sourceName)
+                    .importJobId(importJobId)
+                    .build());
+            case SLEEP -> {
+                SleepStage stage = AppleTypes.sleepStage(value);
+                if (stage == null) {
+                    skip(SkipReason.UNKNOWN_CATEGORY_VALUE);
+                } else {
+                    sleep.add(sourceName, normalizedDevice, stage, start, end, zoneName, zoneId, this::emitSession);
+                }
+            }
+            default -> throw new IllegalStateException("unhandled kind " + kind);
+        }
+    }
+
+    private void quantity(QuantityMapping mapping, OffsetDateTime start, OffsetDateTime end, String normalizedDevice) {
+        if (value == null) {
+            skip(SkipReason.MISSING_VALUE);
+            return;
+        }
+        if (AppleNumbers.hasDecimalComma(value)) {
+            skip(SkipReason.DECIMAL_COMMA);
+            return;
+        }
+        double number = AppleNumbers.parse(value);
+        if (Double.isNaN(number)) {
+            skip(SkipReason.UNPARSEABLE_VALUE);
+            return;
+        }
+        UnitDecision decision = unitDecision(mapping, unit);
+        if (decision.skipReason() != null) {
+            skip(decision.skipReason());
+            return;
+        }
+        LocalDate localDate = mapping.aggregation() == Aggregation.DAILY ? localDate(start) : null;
+        emitReading(Reading.builder()
+                .sourceRecordId(sampleId(start, end, normalizedDevice))
+                .metric(mapping.metric().code())
+                .value(number)
+                .unit(decision.unit())
+                .aggregation(mapping.aggregation())
+                .start(start)
+                .end(end)
+                .localDate(localDate)
+                .zone(zoneName)
+                .device(normalizedDevice)
+                .app(sourceName)
+                .userEntered(userEntered())
+                .importJobId(importJobId)
+                .build());
+    }
+
+    private void standHour(OffsetDateTime start, OffsetDateTime end, String normalizedDevice) {
+        // HealthKit's numeric values: stood 0, idle 1.
+        if (AppleTypes.IDLE.equals(value) || "1".equals(value)) {
+            skip(SkipReason.STAND_HOUR_IDLE);
+            return;
+        }
+        if (!AppleTypes.STOOD.equals(value) && !"0".equals(value)) {
+            skip(SkipReason.UNKNOWN_CATEGORY_VALUE);
+            return;
+        }
+        emitReading(Reading.builder()
+                .sourceRecordId(sampleId(start, end, normalizedDevice))
+                .metric(STAND_HOURS.code())
+                .value(1.0)
+                .unit(Units.COUNT)
+                .aggregation(Aggregation.CUMULATIVE)
+                .start(start)
+                .end(end)
+                .zone(zoneName)
+                .device(normalizedDevice)
+                .app(sourceName)
+                .userEntered(userEntered())
+                .importJobId(importJobId)
+                .build());
+    }
+
+    private String sampleId(OffsetDateTime start, OffsetDateTime end, String normalizedDevice) {
+        // The device is already normalized; normalizing is idempotent, and the raw string would cost a
+        // regex per record (AppleExportParserTest checks both give the same id).
+        return Identity.appleSourceRecordId(type, sourceName, normalizedDevice, start, end,
+                AppleDates.parse(creationDate));
+    }
+
+    private Boolean userEntered() {
+        if ("1".equals(wasUserEntered)) {
+            return Boolean.TRUE;
+        }
+        return "0".equals(wasUserEntered) ? Boolean.FALSE : null;
+    }
+
+    private LocalDate localDate(OffsetDateTime start) {
+        return zoneId == null ? start.toLocalDate() : start.atZoneSameInstant(zoneId).toLocalDate();
+    }
+
+    private UnitDecision unitDecision(QuantityMapping mapping, String rawUnit) {
+        if (rawUnit == null) {
+            return new UnitDecision(null, SkipReason.UNKNOWN_UNIT);
+        }
+        Map<String, UnitDecision> byUnit = unitDecisions.computeIfAbsent(mapping, key -> new HashMap<>());
+        UnitDecision decision = byUnit.get(rawUnit);
+        if (decision == null) {
+            decision = decideUnit(mapping, rawUnit);
+            if (byUnit.size() < MAX_CACHE_ENTRIES) {
+                byUnit.put(rawUnit, decision);
+            }
+        }
+        return decision;
+    }
+
+    private static UnitDecision decideUnit(QuantityMapping mapping, String rawUnit) {
+        if (mapping.fractionPercent() && Units.PERCENT.equals(rawUnit.trim())) {
+            return new UnitDecision(Units.FRACTION, null);
+        }
+        if (!Units.isKnown(rawUnit)) {
+            return new UnitDecision(null, SkipReason.UNKNOWN_UNIT);
+        }
+        if (!Units.convertible(rawUnit, mapping.metric().canonicalUnit())) {
+            return new UnitDecision(null, SkipReason.UNIT_DOES_NOT_FIT);
+        }
+        return new UnitDecision(rawUnit, null);
+    }
+
+    // ---- Workout ----
+
+    private void startWorkout(XMLStreamReader reader) {
+        clearElement();
+        workoutActivityType = null;
+        totalDistance = null;
+        totalDistanceUnit = null;
+        totalEnergyBurned = null;
+        totalEnergyBurnedUnit = null;
+        workoutLevel.clear();
+        activityLevel.clear();
+        inWorkoutActivity = false;
+        int count = reader.getAttributeCount();
+        for (int i = 0; i < count; i++) {
+            switch (reader.getAttributeLocalName(i)) {
+                case "workoutActivityType" -> workoutActivityType = reader.getAttributeValue(i);
+                case "sourceName" -> sourceName = reader.getAttributeValue(i);
+                case "device" -> device = reader.getAttributeValue(i);
+                case "creationDate" -> creationDate = reader.getAttributeValue(i);
+                case "startDate" -> startDate = reader.getAttributeValue(i);
+                case "endDate" -> endDate = reader.getAttributeValue(i);
+                case "totalDistance" -> totalDistance = reader.getAttributeValue(i);
+                case "totalDistanceUnit" -> totalDistanceUnit = reader.getAttributeValue(i);
+                case "totalEnergyBurned" -> totalEnergyBurned = reader.getAttributeValue(i);
+                case "totalEnergyBurnedUnit" -> totalEnergyBurnedUnit = reader.getAttributeValue(i);
+                default -> {
+                    // duration (the session has start and end), sourceVersion.
+                }
+            }
+        }
+        context = Context.WORKOUT;
+    }
+
+    private static void addStatistics(XMLStreamReader reader, WorkoutTotals totals) {
+        String statisticType = null;
+        String statisticUnit = null;
+        String sum = null;
+        String average = null;
+        String minimum = null;
+        String maximum = null;
+        String statisticStart = null;
+        String statisticEnd = null;
+        int count = reader.getAttributeCount();
+        for (int i = 0; i < count; i++) {
+            switch (reader.getAttributeLocalName(i)) {
+                case "type" -> statisticType = reader.getAttributeValue(i);
+                case "unit" -> statisticUnit = reader.getAttributeValue(i);
+                case "sum" -> sum = reader.getAttributeValue(i);
+                case "average" -> average = reader.getAttributeValue(i);
+                case "minimum" -> minimum = reader.getAttributeValue(i);
+                case "maximum" -> maximum = reader.getAttributeValue(i);
+                case "startDate" -> statisticStart = reader.getAttributeValue(i);
+                case "endDate" -> statisticEnd = reader.getAttributeValue(i);
+                default -> {
+                    // Anything newer.
+                }
+            }
+        }
+        totals.add(statisticType, statisticUnit, sum, average, minimum, maximum, statisticStart, statisticEnd);
+    }
+
+    private void finishWorkout() {
+        OffsetDateTime start = AppleDates.parse(startDate);
+        OffsetDateTime end = AppleDates.parse(endDate);
+        if (start == null || end == null) {
+            skip(SkipReason.UNPARSEABLE_DATE);
+            return;
+        }
+        if (start.isAfter(end)) {
+            skip(SkipReason.END_BEFORE_START);
+            return;
+        }
+        resolveZone(timeZone);
+        String normalizedDevice = normalizeDevice(device);
+        Double distance = firstPresent(workoutLevel.distanceMeters(),
+                WorkoutTotals.attributeTotal(totalDistance, totalDistanceUnit, Units.METRE),
+                activityLevel.distanceMeters());
+        Double energy = firstPresent(workoutLevel.energyKcal(),
+                WorkoutTotals.attributeTotal(totalEnergyBurned, totalEnergyBurnedUnit, Units.KILOCALORIE),
+                activityLevel.energyKcal());
+        SessionDetails details = SessionDetails.builder()
+                .activityType(activityType(workoutActivityType))
+                .distanceMeters(distance)
+                .energyKcal(energy)
+                .heartRate(workoutLevel.heartRate() != null ? workoutLevel.heartRate() : activityLevel.heartRate())
+                .build();
+        emitSession(Session.builder()
+                .sourceRecordId(Identity.appleSourceRecordId(AppleTypes.WORKOUT, sourceName, normalizedDevice, start,
+                        end, AppleDates.parse(creationDate)))
+                .type(SessionType.WORKOUT)
+                .start(start)
+                .end(end)
+                .zone(zoneName)
+                .device(normalizedDevice)
+                .app(sourceName)
+                .details(details)
+                .importJobId(importJobId)
+                .build());
+    }
+
+    private static Double firstPresent(Double first, Double second, Double third) {
+        if (first != null) {
+            return first;
+        }
+        return second != null ? second : third;
+    }
+
+    /** {@code HKWorkoutActivityTypeTraditionalStrengthTraining} becomes {@code traditional_strength_training}. */
+    private String activityType(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String cached = activityTypes.get(raw);
+        if (cached == null) {
+            cached = snakeCase(raw.startsWith(WORKOUT_TYPE_PREFIX) ? raw.substring(WORKOUT_TYPE_PREFIX.length()) : raw);
+            if (activityTypes.size() < MAX_CACHE_ENTRIES) {
+                activityTypes.put(raw, cached);
+            }
+        }
+        return cached.isEmpty() ? null : cached;
+    }
+
+    static String snakeCase(String camel) {
+        StringBuilder out = new StringBuilder(camel.length() + 8);
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
+            if (Character.isUpperCase(c)) {
+                boolean wordStart = i > 0 && (Character.isLowerCase(camel.charAt(i - 1))
+                        || Character.isDigit(camel.charAt(i - 1))
+                        || i + 1 < camel.length() && Character.isLowerCase(camel.charAt(i + 1))
+                        && Character.isUpperCase(camel.charAt(i - 1)));
+                if (wordStart) {
+                    out.append('_');
+                }
+                out.append(Character.toLowerCase(c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    // ---- ActivitySummary ----
+
+    private void activitySummary(XMLStreamReader reader) {
+        String dateComponents = null;
+        String activeEnergy = null;
+        String activeEnergyUnit = null;
+        String exerciseTime = null;
+        String standHours = null;
+        int count = reader.getAttributeCount();
+        for (int i = 0; i < count; i++) {
+            switch (reader.getAttributeLocalName(i)) {
+                case "dateComponents" -> dateComponents = reader.getAttributeValue(i);
+                case "activeEnergyBurned" -> activeEnergy = reader.getAttributeValue(i);
+                case "activeEnergyBurnedUnit" -> activeEnergyUnit = reader.getAttributeValue(i);
+                case "appleExerciseTime" -> exerciseTime = reader.getAttributeValue(i);
+                case "appleStandHours" -> standHours = reader.getAttributeValue(i);
+                default -> {
+                    // Goals and move minutes: no metric.
+                }
+            }
+        }
+        LocalDate date = parseLocalDate(dateComponents);
+        if (date == null) {
+            skip(SkipReason.UNPARSEABLE_DATE);
+            return;
+        }
+        long skippedBefore = skippedFields;
+        double energy = summaryValue(activeEnergy);
+        if (!Double.isNaN(energy)) {
+            String unitProblem = activeEnergyUnit == null || !Units.isKnown(activeEnergyUnit) ? SkipReason.UNKNOWN_UNIT
+                    : !Units.convertible(activeEnergyUnit, ACTIVE_ENERGY.canonicalUnit()) ? SkipReason.UNIT_DOES_NOT_FIT
+                    : null;
+            if (unitProblem != null) {
+                skipField(unitProblem);
+                energy = Double.NaN;
+            }
+        }
+        double exercise = summaryValue(exerciseTime);
+        double stand = summaryValue(standHours);
+        if (!isNonZero(energy) && !isNonZero(exercise) && !isNonZero(stand)) {
+            if (skippedFields == skippedBefore) {
+                skip(SkipReason.EMPTY_ACTIVITY_SUMMARY);
+            }
+            return;
+        }
+        ZoneId dayZone = fallbackZone != null ? fallbackZone : ZoneOffset.UTC;
+        OffsetDateTime dayStart = date.atStartOfDay(dayZone).toOffsetDateTime();
+        OffsetDateTime dayEnd = date.plusDays(1).atStartOfDay(dayZone).toOffsetDateTime();
+        String day = date.toString();
+        summaryReading(ACTIVE_ENERGY, "activeEnergyBurned", energy, activeEnergyUnit, day, date, dayStart, dayEnd);
+        summaryReading(EXERCISE_TIME, "appleExerciseTime", exercise, Units.MINUTE, day, date, dayStart, dayEnd);
+        summaryReading(STAND_HOURS, "appleStandHours", stand, Units.COUNT, day, date, dayStart, dayEnd);
+    }
+
+    /** The value, or NaN when missing or unusable (counted as skipped unless simply missing). */
+    private double summaryValue(String text) {
+        if (text == null) {
+            return Double.NaN;
+        }
+        if (AppleNumbers.hasDecimalComma(text)) {
+            skipField(SkipReason.DECIMAL_COMMA);
+            return Double.NaN;
+        }
+        double number = AppleNumbers.parse(text);
+        if (Double.isNaN(number)) {
+            skipField(SkipReason.UNPARSEABLE_VALUE);
+        }
+        return number;
+    }
+
+    private void skipField(String reason) {
+        skippedFields++;
+        skip(reason);
+    }
+
+    private static boolean isNonZero(double number) {
+        return !Double.isNaN(number) && number != 0;
+    }
+
+    private void summaryReading(Metric metric, String attribute, double number, String summaryUnit, String day,
+            LocalDate date, OffsetDateTime dayStart, OffsetDateTime dayEnd) {
+        if (Double.isNaN(number)) {
+            return;
+        }
+        emitReading(Reading.builder()
+                .sourceRecordId("ActivitySummary|" + Identity.encodeField(day) + "|" + Identity.encodeField(attribute))
+                .metric(metric.code())
+                .value(number)
+                .unit(summaryUnit)
+                .aggregation(Aggregation.DAILY)
+                .start(dayStart)
+                .end(dayEnd)
+                .localDate(date)
+                .zone(fallbackZoneName)
+                .app(ACTIVITY_SUMMARY_APP)
+                .importJobId(importJobId)
+                .build());
+    }
+
+    private static LocalDate parseLocalDate(String text) {
+        if (text == null || text.length() != 10) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    // ---- Shared ----
+
+    private void resolveZone(String hkTimeZone) {
+        if (hkTimeZone != null) {
+            ZoneId zone = zones.get(hkTimeZone);
+            if (zone == null && IANA_ZONES.contains(hkTimeZone)) {
+                zone = ZoneId.of(hkTimeZone);
+                zones.put(hkTimeZone, zone);
+            }
+            if (zone != null) {
+                zoneName = hkTimeZone;
+                zoneId = zone;
+                return;
+            }
+        }
+        zoneName = fallbackZoneName;
+        zoneId = fallbackZone;
+    }
+
+    private String normalizeDevice(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String normalized = normalizedDevices.get(raw);
+        if (normalized == null) {
+            normalized = Identity.normalizeAppleDevice(raw);
+            if (normalizedDevices.size() < MAX_CACHE_ENTRIES) {
+                normalizedDevices.put(raw, normalized);
+            }
+        }
+        return normalized;
+    }
+
+    private String unmappedTypeKey(String hkType) {
+        String key = unmappedTypeKeys.get(hkType);
+        if (key == null) {
+            if (unmappedTypeKeys.size() >= SkipReason.MAX_UNMAPPED_TYPE_KEYS) {
+                return SkipReason.UNMAPPED_TYPE_OTHER;
+            }
+            key = SkipReason.unmappedType(hkType);
+            unmappedTypeKeys.put(hkType, key);
+        }
+        return key;
+    }
+
+    private void skip(String reason) {
+        long[] count = skipped.get(reason);
+        if (count == null) {
+            count = new long[1];
+            skipped.put(reason, count);
+        }
+        count[0]++;
+        handler.skipped(reason);
+    }
+
+    private void emitReading(Reading reading) {
+        readings++;
+        handler.reading(reading);
+    }
+
+    private void emitSession(Session session) {
+        sessions++;
+        handler.session(session);
+    }
+
+    // ---- Errors ----
+
+    private MalformedExportException malformed(XMLStreamException e, XmlSanitizingInputStream input,
+            XMLStreamReader reader) throws IOException {
+        IOException sourceFailure = input.sourceFailure();
+        String problem;
+        if (e.getCause() instanceof XmlSanitizingInputStream.TagTooLongException tooLong) {
+            problem = tooLong.getMessage();
+        } else if (sourceFailure != null) {
+            if (sourceFailure instanceof ExportRejectedException || !isDamagedArchive(sourceFailure)) {
+                throw sourceFailure;
+            }
+            problem = "the archive ends early or is damaged (" + sourceFailure.getMessage() + ")";
+        } else {
+            problem = withoutLocation(e.getMessage());
+        }
+        Location location = e.getLocation() != null ? e.getLocation() : locationOf(reader);
+        int line = location == null ? -1 : location.getLineNumber();
+        int column = location == null ? -1 : location.getColumnNumber();
+        // Keep what was parsed: the nights read so far become sessions too.
+        sleep.finish(this::emitSession);
+        return new MalformedExportException(problem, line, column, progress(), e);
+    }
+
+    private static boolean isDamagedArchive(IOException failure) {
+        return failure instanceof ZipException || failure instanceof EOFException;
+    }
+
+    private static Location currentLocation(XMLStreamReader reader) {
+        if (reader instanceof XMLStreamReader2 stax2) {
+            return stax2.getLocationInfo().getCurrentLocation();
+        }
+        return reader.getLocation();
+    }
+
+    private static Location locationOf(XMLStreamReader reader) {
+        try {
+            return reader == null ? null : reader.getLocation();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Aalto appends "at [row,col {unknown-source}]: [l,c]", which the exception says better. */
+    private static String withoutLocation(String message) {
+        if (message == null) {
+            return "unreadable XML";
+        }
+        int at = message.indexOf("\n at [row,col");
+        return printable(at >= 0 ? message.substring(0, at) : message);
+    }
+
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        int limit = Math.min(text.length(), 300);
+        for (int i = 0; i < limit; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return out.toString().trim();
+    }
+
+    private static void closeQuietly(XMLStreamReader reader) {
+        if (reader == null) {
+            return;
+        }
+        try {
+            reader.close();
+        } catch (XMLStreamException e) {
+            // Closing a reader releases buffers only; the stream is the caller's.
+        }
+    }
+}

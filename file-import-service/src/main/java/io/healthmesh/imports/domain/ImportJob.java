@@ -1,0 +1,35 @@
+package io.healthmesh.imports.domain;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** An import job as stored. */
+public record ImportJob(
+        UUID id,
+        String userId,
+        String kind,
+        JobState state,
+        String fileName,
+        String storagePath,
+        long totalBytes,
+        long bytesRead,
+        long recordsRead,
+        long sent,
+        Long published,
+        Map<String, Long> skipped,
+        List<String> errorSample,
+        long accepted,
+        long rejected,
+        String failureReason,
+        Integer failureLine,
+        Integer failureColumn,
+        boolean cancelRequested,
+        int attempts,
+        OffsetDateTime createdAt,
+        OffsetDateTime startedAt,
+        OffsetDateTime parsedAt,
+        OffsetDateTime finishedAt,
+        OffsetDateTime updatedAt) {
+}

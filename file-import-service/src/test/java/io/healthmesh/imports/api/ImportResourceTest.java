@@ -1,0 +1,260 @@
+package io.healthmesh.imports.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.healthmesh.commons.messaging.TopicNames;
+import io.healthmesh.contracts.event.IngestOutcome;
+import io.healthmesh.contracts.source.Topics;
+import io.healthmesh.testsupport.LocalStack;
+import io.healthmesh.testsupport.RealStackResource;
+import io.healthmesh.testsupport.TestKafka;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job lifecycle of one file-import-service against real PostgreSQL and Kafka. The normalizer
+ * does not run here: its verdicts are published on ingest.outcome.v1 by the test (the whole chain
+ * runs in system-tests' AppleImportIT).
+ */
+@QuarkusTest
+@WithTestResource(RealStackResource.class)
+class ImportResourceTest {
+
+    @Inject
+    TopicNames topics;
+
+    @Inject
+    ObjectMapper json;
+
+    @ConfigProperty(name = "healthmesh.imports.storage-dir")
+    String storageDir;
+
+    private static RequestSpecification internal() {
+        return given().header("Authorization", "Bearer local-service-secret");
+    }
+
+    private static byte[] fixture(String name) {
+        try (InputStream in = ImportResourceTest.class.getResourceAsStream("/apple/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] zipOf(String entryName, byte[] content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry(entryName));
+            zip.write(content);
+            zip.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String upload(String user, byte[] body) {
+        return internal().contentType("application/octet-stream").header("X-File-Name", "C:\\Users\\me\\export.zip")
+                .body(body)
+                .when().post("/internal/users/{u}/imports/apple-health", user)
+                .then().statusCode(202)
+                .body("state", equalTo("queued"))
+                .body("fileName", equalTo("export.zip"))
+                .extract().jsonPath().getString("id");
+    }
+
+    private static JsonPath job(String user, String id) {
+        return internal().when().get("/internal/users/{u}/imports/{id}", user, id)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    private static JsonPath awaitState(String user, String id, String state) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> state.equals(job(user, id).getString("state")));
+        return job(user, id);
+    }
+
+    private List<JsonNode> eventsOf(String jobId) throws IOException {
+        try (TestKafka kafka = new TestKafka()) {
+            List<JsonNode> events = new java.util.ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> record : kafka.readAll(topics.deployed(Topics.RAW_APPLE_HEALTH))) {
+                JsonNode event = json.readTree(record.value());
+                if (jobId.equals(event.path("payload").path("importJobId").asText())) {
+                    events.add(event);
+                }
+            }
+            return events;
+        }
+    }
+
+    private void publishOutcome(String jobId, long accepted, long rejected) throws IOException {
+        try (TestKafka kafka = new TestKafka()) {
+            kafka.publishRaw(topics.deployed(Topics.INGEST_OUTCOME), jobId, json.writeValueAsBytes(
+                    new IngestOutcome(jobId, accepted, rejected, OffsetDateTime.now())));
+        }
+    }
+
+    @Test
+    void anUploadIsPublishedInTheBackgroundAndDoneOnceTheNormalizerJudgedAll() throws Exception {
+        String user = "importer-" + UUID.randomUUID();
+        String id = upload(user, fixture("export-every-kind.xml"));
+
+        JsonPath published = awaitState(user, id, "publishing");
+        long count = published.getLong("progress.published");
+        assertThat(count).isPositive();
+        assertThat(published.getLong("progress.bytesRead")).isEqualTo(published.getLong("progress.totalBytes"));
+        assertThat(published.getMap("progress.skipped")).containsKey("inside correlation");
+        List<JsonNode> events = eventsOf(id);
+        assertThat(events.stream().map(e -> e.get("eventId").asText()).distinct().count()).isEqualTo(count);
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.get("userId").asText()).isEqualTo(user);
+            assertThat(e.get("source").asText()).isEqualTo("apple_health");
+        });
+        assertThat(Path.of(storageDir, id + ".upload")).exists();
+
+        publishOutcome(id, count - 1, 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> job(user, id).getLong("normalizer.accepted") == count - 1);
+        assertThat(job(user, id).getString("state")).as("one event not judged yet").isEqualTo("publishing");
+        publishOutcome(id, count - 1, 1);
+        JsonPath done = awaitState(user, id, "done");
+        assertThat(done.getLong("normalizer.accepted")).isEqualTo(count - 1);
+        assertThat(done.getLong("normalizer.rejected")).isEqualTo(1);
+        assertThat(done.getString("timings.finishedAt")).isNotNull();
+        assertThat(Path.of(storageDir, id + ".upload")).doesNotExist();
+    }
+
+    @Test
+    void aZipSentAsAMultipartFormIsImportedToo() throws Exception {
+        String user = "importer-" + UUID.randomUUID();
+        byte[] zip = zipOf("apple_health_export/export.xml", fixture("export-every-kind.xml"));
+        String id = internal().multiPart("file", "export.zip", zip, "application/zip")
+                .when().post("/internal/users/{u}/imports/apple-health", user)
+                .then().statusCode(202)
+                .extract().jsonPath().getString("id");
+
+        JsonPath published = awaitState(user, id, "publishing");
+        assertThat(published.getLong("progress.totalBytes")).isEqualTo(zip.length);
+        assertThat(eventsOf(id)).isNotEmpty();
+    }
+
+    @Test
+    void aTruncatedExportKeepsWhatWasReadAndFailsWithLineAndColumn() throws Exception {
+        String user = "importer-" + UUID.randomUUID();
+        String id = upload(user, fixture("truncated.xml"));
+
+        JsonPath failed = awaitState(user, id, "failed");
+        assertThat(failed.getInt("failure.line")).isPositive();
+        assertThat(failed.getInt("failure.column")).isPositive();
+        assertThat(failed.getString("failure.reason")).contains("line " + failed.getInt("failure.line"));
+        assertThat(failed.getLong("progress.published")).isPositive();
+        assertThat(eventsOf(id)).hasSize((int) failed.getLong("progress.published"));
+        assertThat(Path.of(storageDir, id + ".upload")).doesNotExist();
+    }
+
+    @Test
+    void externalEntitiesAreNeverResolved() throws Exception {
+        String user = "importer-" + UUID.randomUUID();
+        String id = upload(user, fixture("xxe.xml"));
+
+        awaitState(user, id, "failed");
+        String hostname = Files.readString(Path.of("/etc/hostname")).trim();
+        for (JsonNode event : eventsOf(id)) {
+            assertThat(event.toString()).doesNotContain("root:x:0:0").doesNotContain(hostname);
+        }
+    }
+
+    @Test
+    void refusedUploadsAreProblemsAndLeaveNothingBehind() throws Exception {
+        String user = "importer-" + UUID.randomUUID();
+        long filesBefore = filesInStorage();
+
+        internal().contentType("application/octet-stream").body("name,steps\n2024-01-01,1000\n"
+                        .getBytes(StandardCharsets.UTF_8))
+                .when().post("/internal/users/{u}/imports/apple-health", user)
+                .then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:healthmesh:problem:unsupported-file"));
+        internal().contentType("application/zip").body(zipOf("../../export.xml", fixture("export-every-kind.xml")))
+                .when().post("/internal/users/{u}/imports/apple-health", user)
+                .then().statusCode(422)
+                .body("type", equalTo("urn:healthmesh:problem:hostile-file"));
+        byte[] zeros = new byte[64 * 1024 * 1024];
+        Arrays.fill(zeros, (byte) ' ');
+        internal().contentType("application/zip").body(zipOf("export.xml", zeros))
+                .when().post("/internal/users/{u}/imports/apple-health", user)
+                .then().statusCode(422)
+                .body("type", equalTo("urn:healthmesh:problem:hostile-file"));
+        internal().contentType("application/octet-stream").body(new byte[0])
+                .when().post("/internal/users/{u}/imports/apple-health", user)
+                .then().statusCode(422);
+        byte[] tooLarge = new byte[21 * 1024 * 1024];
+        Arrays.fill(tooLarge, (byte) '<');
+        internal().contentType("application/octet-stream").body(tooLarge)
+                .when().post("/internal/users/{u}/imports/apple-health", user)
+                .then().statusCode(413)
+                .body("type", equalTo("urn:healthmesh:problem:payload-too-large"));
+
+        assertThat(jobsOf(user)).isZero();
+        assertThat(filesInStorage()).isEqualTo(filesBefore);
+    }
+
+    @Test
+    void aJobIsOnlyItsOwnersAndAFinishedOneCannotBeCancelled() throws Exception {
+        String user = "importer-" + UUID.randomUUID();
+        String id = upload(user, fixture("truncated.xml"));
+
+        internal().when().get("/internal/users/{u}/imports/{id}", "someone-else", id)
+                .then().statusCode(404)
+                .body("type", equalTo("urn:healthmesh:problem:import-not-found"));
+        internal().when().delete("/internal/users/{u}/imports/{id}", "someone-else", id)
+                .then().statusCode(404);
+        awaitState(user, id, "failed");
+        internal().when().delete("/internal/users/{u}/imports/{id}", user, id)
+                .then().statusCode(409);
+        internal().when().get("/internal/users/{u}/imports/{id}", user, "not-a-uuid")
+                .then().statusCode(greaterThan(399));
+    }
+
+    private long filesInStorage() throws IOException {
+        try (var files = Files.list(Path.of(storageDir))) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".upload")).count();
+        }
+    }
+
+    private static long jobsOf(String user) throws Exception {
+        try (Connection db = LocalStack.openAdminConnection();
+                PreparedStatement query = db.prepareStatement("select count(*) from imports.import_job where user_id = ?")) {
+            query.setString(1, user);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+}
