@@ -204,7 +204,7 @@ class ImportResourceTest {
                 .when().post("/internal/users/{u}/imports/apple-health", user)
                 .then().statusCode(422)
                 .body("type", equalTo("urn:healthmesh:problem:hostile-file"));
-        byte[] zeros = new byte[64 * 1024 * 1024];
+        byte[] zeros = new byte[16 * 1024 * 1024];
         Arrays.fill(zeros, (byte) ' ');
         internal().contentType("application/zip").body(zipOf("export.xml", zeros))
                 .when().post("/internal/users/{u}/imports/apple-health", user)
@@ -213,15 +213,34 @@ class ImportResourceTest {
         internal().contentType("application/octet-stream").body(new byte[0])
                 .when().post("/internal/users/{u}/imports/apple-health", user)
                 .then().statusCode(422);
-        byte[] tooLarge = new byte[21 * 1024 * 1024];
-        Arrays.fill(tooLarge, (byte) '<');
-        internal().contentType("application/octet-stream").body(tooLarge)
+        Path tooLarge = Files.createTempFile("too-large", ".xml");
+        try (var out = Files.newOutputStream(tooLarge)) {
+            byte[] block = new byte[1024 * 1024];
+            Arrays.fill(block, (byte) '<');
+            for (int i = 0; i < 21; i++) {
+                out.write(block);
+            }
+        }
+        internal().contentType("application/octet-stream").body(tooLarge.toFile())
                 .when().post("/internal/users/{u}/imports/apple-health", user)
                 .then().statusCode(413)
                 .body("type", equalTo("urn:healthmesh:problem:payload-too-large"));
+        Files.delete(tooLarge);
 
         assertThat(jobsOf(user)).isZero();
         assertThat(filesInStorage()).isEqualTo(filesBefore);
+    }
+
+    @Test
+    void aCancelledJobEndsCancelledAndLeavesNoFile() {
+        String user = "importer-" + UUID.randomUUID();
+        String id = upload(user, fixture("export-every-kind.xml"));
+
+        internal().when().delete("/internal/users/{u}/imports/{id}", user, id).then().statusCode(200);
+
+        awaitState(user, id, "cancelled");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.notExists(Path.of(storageDir, id + ".upload")));
+        internal().when().delete("/internal/users/{u}/imports/{id}", user, id).then().statusCode(409);
     }
 
     @Test

@@ -90,7 +90,7 @@ public final class SyntheticExport {
         for (long m = 7 * 60; m < minutes; m += 1440) {
             String time = APPLE.format(START.plusMinutes(m)) + OFFSET;
             record(out, "HKQuantityTypeIdentifierBodyMass", "Health Mate", null, "lb", time, time, time,
-                    String.format(Locale.ROOT, "%.1f", 150 + (m % 7)));
+                    String.format(Locale.ROOT, "%.1f", 150.0 + (m % 7)));
         }
         out.write("</HealthData>\n");
         out.flush();
