@@ -1,5 +1,6 @@
 package io.healthmesh.normalizer.client;
 
+import io.healthmesh.commons.client.PreferencesClient;
 import io.healthmesh.commons.problem.ProblemException;
 import io.healthmesh.contracts.policy.Policy;
 import io.healthmesh.normalizer.service.PolicySource;

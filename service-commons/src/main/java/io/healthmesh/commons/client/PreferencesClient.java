@@ -1,4 +1,4 @@
-package io.healthmesh.normalizer.client;
+package io.healthmesh.commons.client;
 
 import io.healthmesh.commons.security.ServiceCredentialHeaders;
 import io.healthmesh.contracts.policy.Policy;
@@ -11,7 +11,7 @@ import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestPath;
 
-/** preferences-service, which owns each user's resolution policy. */
+/** preferences-service, which owns each user's resolution policy and home zone (config key {@code preferences-service}). */
 @RegisterRestClient(configKey = "preferences-service")
 @RegisterClientHeaders(ServiceCredentialHeaders.class)
 @Path("/internal/users/{userId}")
