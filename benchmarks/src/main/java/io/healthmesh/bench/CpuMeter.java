@@ -18,21 +18,26 @@ final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100.0;
 
     record Sample(long nanos, double normalizer, double postgres, double kafka, double bench, double machineBusy,
-            double machineTotal) {
+            double machineTotal, double preferences) {
     }
 
     private final boolean available = Files.isReadable(Path.of("/proc/stat"));
     private final long kafkaPid = findKafkaPid();
 
     Sample sample(long normalizerPid) {
+        return sample(normalizerPid, -1);
+    }
+
+    /** Also counts a preferences-service process (the read benchmark's second service), when its pid is given. */
+    Sample sample(long normalizerPid, long preferencesPid) {
         long now = System.nanoTime();
         if (!available) {
-            return new Sample(now, 0, 0, 0, 0, 0, 0);
+            return new Sample(now, 0, 0, 0, 0, 0, 0, 0);
         }
         double[] machine = machine();
         return new Sample(now, normalizerPid > 0 ? processSeconds(normalizerPid, true) : 0, postgres(),
                 kafkaPid > 0 ? processSeconds(kafkaPid, false) : 0, processSeconds(ProcessHandle.current().pid(), false),
-                machine[0], machine[1]);
+                machine[0], machine[1], preferencesPid > 0 ? processSeconds(preferencesPid, true) : 0);
     }
 
     /** One line: CPU seconds per party between two samples, and how busy the machine was. */
@@ -42,13 +47,15 @@ final class CpuMeter {
         double postgres = to.postgres() - from.postgres();
         double kafka = to.kafka() - from.kafka();
         double bench = to.bench() - from.bench();
+        double preferences = to.preferences() - from.preferences();
         double busy = to.machineBusy() - from.machineBusy();
         double total = to.machineTotal() - from.machineTotal();
-        double others = Math.max(0, busy - normalizer - postgres - kafka - bench);
+        double others = Math.max(0, busy - normalizer - postgres - kafka - bench - preferences);
         return String.format(Locale.ROOT,
-                "CPU s over %.1f s wall: normalizer %.1f, postgres %.1f, kafka %.1f, bench %.1f, other %.1f;"
+                "CPU s over %.1f s wall: normalizer %.1f, %spostgres %.1f, kafka %.1f, bench %.1f, other %.1f;"
                         + " machine %.0f%% busy of %d cores",
-                wall, normalizer, postgres, kafka, bench, others, total > 0 ? 100 * busy / total : 0,
+                wall, normalizer, to.preferences() > 0 ? String.format(Locale.ROOT, "preferences %.1f, ", preferences) : "",
+                postgres, kafka, bench, others, total > 0 ? 100 * busy / total : 0,
                 Runtime.getRuntime().availableProcessors());
     }
 

@@ -523,7 +523,7 @@ public final class NormalizerBench {
      * holds) with a lock timeout, so a test holding the table is never waited for long; if it cannot
      * have the lock, VACUUM ANALYZE and REINDEX CONCURRENTLY, which block no writer.
      */
-    private static String compact(Connection connection) throws SQLException {
+    static String compact(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET lock_timeout = '5s'");
             try {
