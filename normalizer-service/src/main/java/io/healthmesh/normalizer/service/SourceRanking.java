@@ -16,6 +16,8 @@ import java.util.TreeSet;
  * order). Sources the order does not list rank after it, alphabetically. Apple Health data
  * written by the app of a directly connected source counts as that source's, just below its own
  * data, while it is connected (round trips).
+ *
+ * <p>Made per read and not thread-safe: it remembers its answers (a read asks for every row).
  */
 public final class SourceRanking {
 
@@ -40,6 +42,9 @@ public final class SourceRanking {
     private final Map<String, Integer> ranks = new HashMap<>();
     private final Map<String, String> roundTripOwners = new HashMap<>();
     private final Map<String, List<String>> devicePatterns = new HashMap<>();
+    /** Answers already given, per source and app (null keys allowed): a read asks for every row. */
+    private final Map<String, Map<String, Standing>> standings = new HashMap<>();
+    private final Map<String, Map<String, Map<String, Integer>>> deviceRanks = new HashMap<>();
 
     private SourceRanking(Policy policy, List<String> order) {
         for (String source : order) {
@@ -71,6 +76,16 @@ public final class SourceRanking {
     }
 
     public Standing standing(String source, String app) {
+        Map<String, Standing> byApp = standings.computeIfAbsent(source, s -> new HashMap<>());
+        Standing standing = byApp.get(app);
+        if (standing == null) {
+            standing = standingOf(source, app);
+            byApp.put(app, standing);
+        }
+        return standing;
+    }
+
+    private Standing standingOf(String source, String app) {
         if (SourceId.APPLE_HEALTH.equals(source) && app != null) {
             String owner = roundTripOwners.get(app.toLowerCase(Locale.ROOT));
             if (owner != null) {
@@ -82,6 +97,17 @@ public final class SourceRanking {
 
     /** 0 for the most preferred device pattern of the source; unmatched devices after every pattern. */
     public int deviceRank(String source, String device, String app) {
+        Map<String, Integer> byApp = deviceRanks.computeIfAbsent(source, s -> new HashMap<>())
+                .computeIfAbsent(device, d -> new HashMap<>());
+        Integer rank = byApp.get(app);
+        if (rank == null) {
+            rank = deviceRankOf(source, device, app);
+            byApp.put(app, rank);
+        }
+        return rank;
+    }
+
+    private int deviceRankOf(String source, String device, String app) {
         List<String> patterns = devicePatterns.getOrDefault(source, List.of());
         for (int i = 0; i < patterns.size(); i++) {
             String pattern = patterns.get(i);
