@@ -4,7 +4,10 @@ import io.healthmesh.contracts.event.Aggregation;
 import io.healthmesh.contracts.validation.EventValidator;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.domain.StoredSession;
+import io.healthmesh.normalizer.service.PointFold;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.sqlclient.SqlResult;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -18,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collector;
 
 /** Reads unified metrics and sessions of one user over a time range. */
 @ApplicationScoped
@@ -59,9 +63,30 @@ public class UnifiedReadRepository {
      * (user_id, metric, start_time) index bounds the scan on both sides.
      */
     public Uni<List<StoredMetric>> metrics(String userId, String metric, Instant from, Instant to, int limit) {
+        return pool.preparedQuery(METRICS).execute(metricParams(userId, metric, from, to, limit))
+                .map(UnifiedReadRepository::toMetrics);
+    }
+
+    /**
+     * The same rows as {@link #metrics}, in the same order, handed to {@code fold} one by one as
+     * they are decoded (on the connection's event loop), never held as a result set: a year of
+     * minute readings is folded with memory for the fold's state only. Answers the fold once every
+     * row is in; a failure of the fold fails the read.
+     */
+    public Uni<PointFold> metrics(String userId, String metric, Instant from, Instant to, int limit,
+            PointFold fold) {
+        Collector<io.vertx.sqlclient.Row, PointFold, PointFold> collector = Collector.of(() -> fold,
+                (f, row) -> f.accept(toMetric(row, 0)), (a, b) -> {
+                    throw new UnsupportedOperationException("one fold per read");
+                });
+        // Collectors are only on the core API (the Mutiny one has no collecting()).
+        return UniHelper.toUni(pool.getDelegate().preparedQuery(METRICS).collecting(collector)
+                .execute(metricParams(userId, metric, from, to, limit).getDelegate())).map(SqlResult::value);
+    }
+
+    private static Tuple metricParams(String userId, String metric, Instant from, Instant to, int limit) {
         Instant earliestStart = from.minus(EventValidator.MAX_READING_INTERVAL);
-        Tuple params = Tuple.tuple(List.of(userId, metric, utc(earliestStart), utc(to), utc(from), limit));
-        return pool.preparedQuery(METRICS).execute(params).map(UnifiedReadRepository::toMetrics);
+        return Tuple.tuple(List.of(userId, metric, utc(earliestStart), utc(to), utc(from), limit));
     }
 
     /** Rows of every given metric that may touch {@code [from, to)}, grouped by metric code. */
@@ -73,7 +98,7 @@ public class UnifiedReadRepository {
         return pool.preparedQuery(ALL_METRICS).execute(params).map(rows -> {
             Map<String, List<StoredMetric>> byMetric = new HashMap<>();
             for (Row row : rows) {
-                byMetric.computeIfAbsent(row.getString("metric"), m -> new ArrayList<>()).add(toMetric(row));
+                byMetric.computeIfAbsent(row.getString(0), m -> new ArrayList<>()).add(toMetric(row.getDelegate(), 1));
             }
             return byMetric;
         });
@@ -94,11 +119,28 @@ public class UnifiedReadRepository {
     }
 
     private static StoredMetric toMetric(Row row) {
-        return new StoredMetric(row.getString("source"), row.getString("device"), row.getString("app"),
-                row.getDouble("value"), Aggregation.valueOf(row.getString("aggregation").toUpperCase(Locale.ROOT)),
-                row.getOffsetDateTime("start_time").toInstant(), row.getOffsetDateTime("end_time").toInstant(),
-                row.getInteger("utc_offset"), row.getLocalDate("local_date"), row.getString("zone"),
-                row.getDouble("quality"));
+        return toMetric(row.getDelegate(), 0);
+    }
+
+    /** The columns of {@link #METRICS} from position {@code first} on, by position (no name lookups). */
+    private static StoredMetric toMetric(io.vertx.sqlclient.Row row, int first) {
+        OffsetDateTime startTime = row.getOffsetDateTime(first + 5);
+        OffsetDateTime endTime = row.getOffsetDateTime(first + 6);
+        Instant start = startTime.toInstant();
+        Instant end = endTime.equals(startTime) ? start : endTime.toInstant();
+        return new StoredMetric(row.getString(first), row.getString(first + 1), row.getString(first + 2),
+                row.getDouble(first + 3), aggregation(row.getString(first + 4)), start, end,
+                row.getInteger(first + 7), row.getLocalDate(first + 8), row.getString(first + 9),
+                row.getDouble(first + 10));
+    }
+
+    private static Aggregation aggregation(String code) {
+        return switch (code) {
+            case "sample" -> Aggregation.SAMPLE;
+            case "cumulative" -> Aggregation.CUMULATIVE;
+            case "daily" -> Aggregation.DAILY;
+            default -> Aggregation.valueOf(code.toUpperCase(Locale.ROOT));
+        };
     }
 
     private static List<StoredSession> toSessions(RowSet<Row> rows) {
