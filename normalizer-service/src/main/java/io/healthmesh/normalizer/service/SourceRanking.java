@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -45,6 +46,12 @@ public final class SourceRanking {
     /** Answers already given, per source and app (null keys allowed): a read asks for every row. */
     private final Map<String, Map<String, Standing>> standings = new HashMap<>();
     private final Map<String, Map<String, Map<String, Integer>>> deviceRanks = new HashMap<>();
+    /** The last few (source, app) answers, compared before hashing (rows alternate between few sources). */
+    private static final int RECENT = 8;
+    private final String[] recentSource = new String[RECENT];
+    private final String[] recentApp = new String[RECENT];
+    private final Standing[] recentStanding = new Standing[RECENT];
+    private int nextRecent;
 
     private SourceRanking(Policy policy, List<String> order) {
         for (String source : order) {
@@ -76,12 +83,21 @@ public final class SourceRanking {
     }
 
     public Standing standing(String source, String app) {
+        for (int i = 0; i < RECENT; i++) {
+            if (source.equals(recentSource[i]) && Objects.equals(app, recentApp[i])) {
+                return recentStanding[i];
+            }
+        }
         Map<String, Standing> byApp = standings.computeIfAbsent(source, s -> new HashMap<>());
         Standing standing = byApp.get(app);
         if (standing == null) {
             standing = standingOf(source, app);
             byApp.put(app, standing);
         }
+        recentSource[nextRecent] = source;
+        recentApp[nextRecent] = app;
+        recentStanding[nextRecent] = standing;
+        nextRecent = (nextRecent + 1) % RECENT;
         return standing;
     }
 
