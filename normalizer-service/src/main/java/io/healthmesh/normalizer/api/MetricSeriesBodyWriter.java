@@ -1,7 +1,6 @@
 package io.healthmesh.normalizer.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -22,10 +21,10 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricSeriesBodyWriter implements ServerMessageBodyWriter<MetricSeries> {
 
-    private final ObjectWriter writer;
+    private final MetricSeriesJson json;
 
     public MetricSeriesBodyWriter(ObjectMapper mapper) {
-        this.writer = mapper.writer();
+        this.json = new MetricSeriesJson(mapper.writer());
     }
 
     @Override
@@ -36,7 +35,7 @@ public class MetricSeriesBodyWriter implements ServerMessageBodyWriter<MetricSer
 
     @Override
     public void writeResponse(MetricSeries series, Type genericType, ServerRequestContext context) {
-        context.serverResponse().end(MetricSeriesJson.toBytes(series, writer));
+        context.serverResponse().end(json.toBytes(series));
     }
 
     @Override
@@ -48,6 +47,6 @@ public class MetricSeriesBodyWriter implements ServerMessageBodyWriter<MetricSer
     public void writeTo(MetricSeries series, Class<?> type, Type genericType, Annotation[] annotations,
             MediaType mediaType, MultivaluedMap<String, Object> httpHeaders, OutputStream entityStream)
             throws IOException {
-        entityStream.write(MetricSeriesJson.toBytes(series, writer));
+        entityStream.write(json.toBytes(series));
     }
 }

@@ -10,12 +10,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.TreeSet;
 
 /**
@@ -39,20 +41,20 @@ public final class MetricBuckets {
         return rawFold(window).over(rows);
     }
 
-    /** {@link #raw} one row at a time. */
+    /** {@link #raw} one row at a time: the rows inside the window, as {@link RawPoints}. */
     public static PointFold rawFold(TimeWindow window) {
         return new PointFold() {
-            private final List<MetricPoint> points = new ArrayList<>();
+            private final List<StoredMetric> inside = new ArrayList<>();
             private long rows;
 
             @Override
             public void accept(StoredMetric row) {
                 rows++;
-                boolean inside = row.aggregation() == Aggregation.DAILY
+                boolean in = row.aggregation() == Aggregation.DAILY
                         ? window.containsDate(row.localDate())
                         : window.overlaps(row.start(), row.end());
-                if (inside) {
-                    points.add(rawPoint(row, null, null));
+                if (in) {
+                    inside.add(row);
                 }
             }
 
@@ -63,24 +65,69 @@ public final class MetricBuckets {
 
             @Override
             public List<MetricPoint> finish() {
-                return points;
+                return new RawPoints(inside);
             }
         };
     }
 
+    /**
+     * The all view's raw points, kept as their rows: each is the row as its own point in its
+     * written offset ({@link #rawPoint}), made when asked for. The JSON writer writes them
+     * straight from the rows ({@link #row}), so a large raw read makes no point objects.
+     */
+    public static final class RawPoints extends AbstractList<MetricPoint> implements RandomAccess {
+        private final List<StoredMetric> rows;
+
+        RawPoints(List<StoredMetric> rows) {
+            this.rows = rows;
+        }
+
+        /** The row of point {@code index}: its point is {@code rawPoint(row, null, null)}. */
+        public StoredMetric row(int index) {
+            return rows.get(index);
+        }
+
+        @Override
+        public MetricPoint get(int index) {
+            return rawPoint(rows.get(index), null, null);
+        }
+
+        @Override
+        public int size() {
+            return rows.size();
+        }
+    }
+
     static MetricPoint rawPoint(StoredMetric row, Integer rank, Boolean fallback) {
-        ZoneOffset offset = ZoneOffset.ofTotalSeconds(row.utcOffsetSeconds());
+        ZoneOffset offset = offset(row.utcOffsetSeconds());
         OffsetDateTime start = at(row.start(), offset);
         OffsetDateTime end = row.end().equals(row.start()) ? start : at(row.end(), offset);
         return new MetricPoint(start, end, row.value(), null, null, 1, row.source(), devices(row.device()), rank,
                 fallback, row.quality());
     }
 
+    /** Offsets of whole quarter hours, as ZoneOffset caches them, without its map and boxing. */
+    private static final ZoneOffset[] QUARTER_HOURS = new ZoneOffset[145];
+
+    static {
+        for (int i = 0; i < QUARTER_HOURS.length; i++) {
+            QUARTER_HOURS[i] = ZoneOffset.ofTotalSeconds((i - 72) * 900);
+        }
+    }
+
+    /** {@code ZoneOffset.ofTotalSeconds(seconds)}. */
+    static ZoneOffset offset(int seconds) {
+        if (seconds % 900 == 0 && seconds >= -64_800 && seconds <= 64_800) {
+            return QUARTER_HOURS[seconds / 900 + 72];
+        }
+        return ZoneOffset.ofTotalSeconds(seconds);
+    }
+
     /**
      * {@code instant.atOffset(offset)} without {@code ZoneOffset.getRules()}, which builds a new
      * ZoneRules on every call on JDK 17: the same value.
      */
-    static OffsetDateTime at(Instant instant, ZoneOffset offset) {
+    public static OffsetDateTime at(Instant instant, ZoneOffset offset) {
         return OffsetDateTime.of(LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), offset),
                 offset);
     }

@@ -347,7 +347,7 @@ public final class ResolvedBuckets {
             if (!amounts.isEmpty()) {
                 merge(amounts, ranking, (slice, amount) -> {
                     StoredMetric row = slice.row();
-                    ZoneOffset offset = ZoneOffset.ofTotalSeconds(row.utcOffsetSeconds());
+                    ZoneOffset offset = MetricBuckets.offset(row.utcOffsetSeconds());
                     points.add(new MetricPoint(MetricBuckets.at(slice.from(), offset),
                             MetricBuckets.at(slice.to(), offset), amount, null, null, 1, winner.source(),
                             MetricBuckets.devices(row.device()), winner.rank(), winner.fallback(), row.quality()));

@@ -3,12 +3,17 @@ package io.healthmesh.normalizer.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.healthmesh.contracts.event.Aggregation;
+import io.healthmesh.normalizer.domain.StoredMetric;
+import io.healthmesh.normalizer.domain.TimeWindow;
+import io.healthmesh.normalizer.service.MetricBuckets;
 import io.healthmesh.testsupport.RealStackResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,8 +25,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The streaming writer of metric reads answers byte for byte what the service's ObjectMapper
- * (the one Quarkus REST wrote the records with before) answers.
+ * The writer of metric reads answers byte for byte what the service's ObjectMapper (the one
+ * Quarkus REST wrote the records with before, to a byte stream) answers.
  */
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
@@ -46,9 +51,12 @@ class MetricSeriesJsonTest {
                     text(random), random.nextInt(50) == 0 ? null : points);
 
             String expected = new String(mapper.writeValueAsBytes(value), StandardCharsets.UTF_8);
-            String actual = new String(MetricSeriesJson.toBytes(value, mapper.writer()), StandardCharsets.UTF_8);
+            MetricSeriesJson json = new MetricSeriesJson(mapper.writer());
 
-            assertThat(actual).isEqualTo(expected);
+            assertThat(json.direct()).isTrue();
+            assertThat(new String(json.toBytes(value), StandardCharsets.UTF_8)).isEqualTo(expected);
+            assertThat(new String(MetricSeriesJson.throughGenerator(value, mapper.writer()), StandardCharsets.UTF_8))
+                    .isEqualTo(expected);
         }
     }
 
@@ -62,8 +70,8 @@ class MetricSeriesJsonTest {
                         OffsetDateTime.parse("2025-06-17T00:00:00.5-04:30"), 65.25, 60.0, 70.0, 2, "withings",
                         List.of(), 2, true, 0.8)));
 
-        assertThat(new String(MetricSeriesJson.toBytes(value, mapper.writer()), StandardCharsets.UTF_8))
-                .isEqualTo(mapper.writeValueAsString(value))
+        assertThat(new String(new MetricSeriesJson(mapper.writer()).toBytes(value), StandardCharsets.UTF_8))
+                .isEqualTo(new String(mapper.writeValueAsBytes(value), StandardCharsets.UTF_8))
                 .startsWith("{\"metric\":\"heart_rate\",\"unit\":\"count/min\",\"kind\":\"sample\",\"view\":\"all\","
                         + "\"granularity\":\"raw\",\"points\":[{\"start\":\"2025-06-16T00:00:00+02:00\"");
     }
@@ -87,6 +95,81 @@ class MetricSeriesJsonTest {
                 OffsetDateTime.of(0, 1, 1, 0, 0, 0, 1, ZoneOffset.ofHours(14)))) {
             assertThat(MetricSeriesJson.isoOffsetDateTime(value))
                     .isEqualTo(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(value));
+        }
+    }
+
+    @Test
+    void rawPointsAreWrittenFromTheirRowsAsTheirPointsWouldBe() throws Exception {
+        SplittableRandom random = new SplittableRandom(13);
+        TimeWindow everything = new TimeWindow(Instant.MIN, Instant.MAX, LocalDate.MIN, LocalDate.MAX);
+        MetricSeriesJson json = new MetricSeriesJson(mapper.writer());
+        for (int series = 0; series < 200; series++) {
+            List<StoredMetric> rows = new ArrayList<>();
+            int n = random.nextInt(60);
+            for (int i = 0; i < n; i++) {
+                OffsetDateTime start = time(random);
+                if (start == null || random.nextInt(20) == 0) {
+                    start = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 400_000_000_000L))
+                            .atOffset(ZoneOffset.UTC); // years 0 to beyond 9999
+                }
+                Instant end = random.nextBoolean() ? start.toInstant()
+                        : start.toInstant().plusNanos(random.nextLong(1, 100_000_000_000L));
+                Aggregation aggregation = Aggregation.values()[random.nextInt(3)];
+                String source = text(random);
+                rows.add(new StoredMetric(source == null ? "apple_health" : source,
+                        random.nextInt(4) == 0 ? null : text(random), null, number(random), aggregation,
+                        start.toInstant(), end, start.getOffset().getTotalSeconds(), start.toLocalDate(), null,
+                        number(random)));
+            }
+            List<MetricPoint> points = MetricBuckets.raw(rows, everything);
+            assertThat(points).isInstanceOf(MetricBuckets.RawPoints.class).hasSize(rows.size());
+            MetricSeries value = new MetricSeries("heart_rate", "count/min", "sample", "all", "raw", points);
+
+            assertThat(new String(json.toBytes(value), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(mapper.writeValueAsBytes(value), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void instantsAtAnOffsetAreFormattedAsTheirOffsetDateTime() {
+        SplittableRandom random = new SplittableRandom(17);
+        byte[] out = new byte[64];
+        for (int i = 0; i < 300_000; i++) {
+            long second = switch (random.nextInt(4)) {
+                case 0 -> random.nextLong(-62_167_219_200L, 253_402_300_800L); // years 0000 to 9999
+                case 1 -> random.nextLong(-62_167_219_200L - 200_000, -62_167_219_200L + 200_000);
+                case 2 -> random.nextLong(253_402_300_800L - 200_000, 253_402_300_800L + 200_000);
+                default -> random.nextLong(-3_000_000_000L, 5_000_000_000L);
+            };
+            int nano = random.nextBoolean() ? 0 : random.nextInt(1_000_000_000);
+            int offset = random.nextBoolean() ? random.nextInt(-64_800, 64_801) : random.nextInt(-72, 73) * 900;
+            OffsetDateTime value = OffsetDateTime.of(LocalDateTime.ofEpochSecond(second, nano,
+                    ZoneOffset.ofTotalSeconds(offset)), ZoneOffset.ofTotalSeconds(offset));
+            int end = MetricSeriesJson.isoOffsetDateTime(second, nano, offset, out, 0);
+            if (value.getYear() < 0 || value.getYear() > 9999) {
+                assertThat(end).isEqualTo(-1);
+            } else {
+                assertThat(new String(out, 0, end, StandardCharsets.US_ASCII))
+                        .isEqualTo(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(value));
+            }
+        }
+    }
+
+    @Test
+    void aMapperConfiguredOtherwiseIsFollowedThroughItsGenerator() throws Exception {
+        MetricSeries value = new MetricSeries("steps", "count", "cumulative", "all", "day", List.of(
+                new MetricPoint(OffsetDateTime.parse("2025-06-16T00:00:00+02:00"),
+                        OffsetDateTime.parse("2025-06-17T00:00:00+02:00"), 1234.5, null, null, 3, "oura",
+                        List.of("Oura Ring Gen3"), 1, false, Double.NaN)));
+        for (ObjectMapper other : List.of(mapper.copy().enable(com.fasterxml.jackson.databind.SerializationFeature
+                .INDENT_OUTPUT), mapper.copy().enable(com.fasterxml.jackson.core.JsonGenerator.Feature
+                .WRITE_NUMBERS_AS_STRINGS), mapper.copy().enable(com.fasterxml.jackson.core.JsonGenerator.Feature
+                .ESCAPE_NON_ASCII))) {
+            MetricSeriesJson json = new MetricSeriesJson(other.writer());
+
+            assertThat(json.direct()).isFalse();
+            assertThat(new String(json.toBytes(value), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(other.writeValueAsBytes(value), StandardCharsets.UTF_8));
         }
     }
 

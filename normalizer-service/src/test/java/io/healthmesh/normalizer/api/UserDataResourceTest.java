@@ -120,7 +120,7 @@ class UserDataResourceTest {
 
             org.assertj.core.api.Assertions.assertThat(answer.points()).as(read.toString()).isNotEmpty();
             org.assertj.core.api.Assertions.assertThat(body).as(read.toString())
-                    .isEqualTo(mapper.writeValueAsString(answer));
+                    .isEqualTo(new String(mapper.writeValueAsBytes(answer), java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
