@@ -7,12 +7,12 @@ import io.healthmesh.normalizer.domain.StoredSession;
 import io.healthmesh.normalizer.service.PointFold;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
-import io.vertx.sqlclient.SqlResult;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,6 +27,11 @@ import java.util.stream.Collector;
 @ApplicationScoped
 public class UnifiedReadRepository {
 
+    /**
+     * One user's rows of a metric starting in {@code [$3, $4)} and ending at or after {@code $5}, in
+     * (start_time, source, device) order: the read index's own order (V3__read_indexes.sql), no
+     * sort.
+     */
     private static final String METRICS = """
             SELECT source, device, app, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
             FROM unified_metric
@@ -34,6 +39,19 @@ public class UnifiedReadRepository {
             ORDER BY start_time, source, device
             LIMIT $6
             """;
+
+    /** The same for readings longer than an hour, from their own (partial) index. */
+    private static final String LONG_METRICS = """
+            SELECT source, device, app, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
+            FROM unified_metric
+            WHERE user_id = $1 AND metric = $2 AND start_time >= $3 AND start_time < $4 AND end_time >= $5
+              AND end_time - start_time > interval '1 hour'
+            ORDER BY start_time, source, device
+            LIMIT $6
+            """;
+
+    /** Readings longer than this have their own index (the partial index's predicate). */
+    private static final Duration LONG_READING = Duration.ofHours(1);
 
     /** Every metric of the vocabulary at once: the index serves each code as its own range. */
     private static final String ALL_METRICS = """
@@ -58,35 +76,46 @@ public class UnifiedReadRepository {
     }
 
     /**
-     * Rows that may touch {@code [from, to)}: starting before {@code to}, ending at or after
-     * {@code from}; the start bound uses the longest interval a reading may span so the
-     * (user_id, metric, start_time) index bounds the scan on both sides.
-     */
-    public Uni<List<StoredMetric>> metrics(String userId, String metric, Instant from, Instant to, int limit) {
-        return pool.preparedQuery(METRICS).execute(metricParams(userId, metric, from, to, limit))
-                .map(UnifiedReadRepository::toMetrics);
-    }
-
-    /**
-     * The same rows as {@link #metrics}, in the same order, handed to {@code fold} one by one as
-     * they are decoded (on the connection's event loop), never held as a result set: a year of
-     * minute readings is folded with memory for the fold's state only. Answers the fold once every
-     * row is in; a failure of the fold fails the read.
+     * Rows that may touch {@code [from, to)} (start before {@code to}, end at or after
+     * {@code from}), in (start_time, source, device) order, at most {@code limit}, handed to
+     * {@code fold} one by one as they are decoded (on the connection's event loop), never held as
+     * a result set: a year of minute readings is folded with memory for the fold's state only.
+     * Answers the fold once every row is in; a failure of the fold fails the read.
+     *
+     * <p>A reading may start up to the longest interval allowed (31 days) before {@code from}.
+     * Rows starting from {@code from - 1 h} on come from the read index; one starting earlier that
+     * still reaches {@code from} is longer than an hour, so the month before is searched only among
+     * those, in their own index. Every row of that first query starts before every row of the
+     * second, so the two in turn are the rows in order.
      */
     public Uni<PointFold> metrics(String userId, String metric, Instant from, Instant to, int limit,
             PointFold fold) {
-        Collector<io.vertx.sqlclient.Row, PointFold, PointFold> collector = Collector.of(() -> fold,
-                (f, row) -> f.accept(toMetric(row, 0)), (a, b) -> {
+        Instant shortStart = from.minus(LONG_READING);
+        Tuple longParams = Tuple.tuple(List.of(userId, metric, utc(from.minus(EventValidator.MAX_READING_INTERVAL)),
+                utc(shortStart), utc(from), limit));
+        return query(LONG_METRICS, longParams, fold).chain(longRows -> {
+            if (longRows >= limit) {
+                return Uni.createFrom().item(fold);
+            }
+            Tuple params = Tuple.tuple(List.of(userId, metric, utc(shortStart), utc(to), utc(from),
+                    (int) (limit - longRows)));
+            return query(METRICS, params, fold).map(rows -> fold);
+        });
+    }
+
+    /** Runs one of the metric queries into {@code fold}; answers the rows it had. */
+    private Uni<Long> query(String sql, Tuple params, PointFold fold) {
+        long[] rows = new long[1];
+        Collector<io.vertx.sqlclient.Row, long[], long[]> collector = Collector.of(() -> rows,
+                (n, row) -> {
+                    fold.accept(toMetric(row, 0));
+                    n[0]++;
+                }, (a, b) -> {
                     throw new UnsupportedOperationException("one fold per read");
                 });
         // Collectors are only on the core API (the Mutiny one has no collecting()).
-        return UniHelper.toUni(pool.getDelegate().preparedQuery(METRICS).collecting(collector)
-                .execute(metricParams(userId, metric, from, to, limit).getDelegate())).map(SqlResult::value);
-    }
-
-    private static Tuple metricParams(String userId, String metric, Instant from, Instant to, int limit) {
-        Instant earliestStart = from.minus(EventValidator.MAX_READING_INTERVAL);
-        return Tuple.tuple(List.of(userId, metric, utc(earliestStart), utc(to), utc(from), limit));
+        return UniHelper.toUni(pool.getDelegate().preparedQuery(sql).collecting(collector)
+                .execute(params.getDelegate())).map(result -> result.value()[0]);
     }
 
     /** Rows of every given metric that may touch {@code [from, to)}, grouped by metric code. */
@@ -110,18 +139,6 @@ public class UnifiedReadRepository {
         return pool.preparedQuery(SESSIONS).execute(params).map(UnifiedReadRepository::toSessions);
     }
 
-    private static List<StoredMetric> toMetrics(RowSet<Row> rows) {
-        List<StoredMetric> metrics = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            metrics.add(toMetric(row));
-        }
-        return metrics;
-    }
-
-    private static StoredMetric toMetric(Row row) {
-        return toMetric(row.getDelegate(), 0);
-    }
-
     /** The columns of {@link #METRICS} from position {@code first} on, by position (no name lookups). */
     private static StoredMetric toMetric(io.vertx.sqlclient.Row row, int first) {
         OffsetDateTime startTime = row.getOffsetDateTime(first + 5);
@@ -134,13 +151,18 @@ public class UnifiedReadRepository {
                 row.getDouble(first + 10));
     }
 
+    /** The column's code (the table's check allows only these three): by length, then checked. */
     private static Aggregation aggregation(String code) {
-        return switch (code) {
-            case "sample" -> Aggregation.SAMPLE;
-            case "cumulative" -> Aggregation.CUMULATIVE;
-            case "daily" -> Aggregation.DAILY;
-            default -> Aggregation.valueOf(code.toUpperCase(Locale.ROOT));
+        Aggregation aggregation = switch (code.length()) {
+            case 6 -> Aggregation.SAMPLE;
+            case 10 -> Aggregation.CUMULATIVE;
+            case 5 -> Aggregation.DAILY;
+            default -> null;
         };
+        if (aggregation != null && aggregation.code().equals(code)) {
+            return aggregation;
+        }
+        return Aggregation.valueOf(code.toUpperCase(Locale.ROOT));
     }
 
     private static List<StoredSession> toSessions(RowSet<Row> rows) {
