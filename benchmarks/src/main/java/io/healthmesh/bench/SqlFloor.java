@@ -1,6 +1,7 @@
 package io.healthmesh.bench;
 
 import io.healthmesh.contracts.validation.EventValidator;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -96,17 +97,20 @@ final class SqlFloor implements AutoCloseable {
 
     /**
      * The rows the normalizer fetches for {@code [from, to)} (already widened by a day on each side
-     * for day granularity, as the normalizer does), with its two queries in turn and its
-     * parameters, limit as given.
+     * for day granularity, as the normalizer does), as it fetches them: its two queries pipelined on
+     * one connection, its parameters, limit as given.
      */
     Fold fetch(String userId, String metric, Instant from, Instant to, int limit, long timeoutSeconds)
             throws Exception {
-        Fold long_ = fetch(LONG_METRICS, longParams(userId, metric, from, limit), timeoutSeconds);
-        if (long_.rows() >= limit) {
-            return long_;
-        }
-        Fold rest = fetch(METRICS, params(userId, metric, from, to, (int) (limit - long_.rows())), timeoutSeconds);
-        return new Fold(long_.rows() + rest.rows(), long_.checksum() + rest.checksum());
+        Tuple longParams = longParams(userId, metric, from, limit);
+        Tuple params = params(userId, metric, from, to, limit);
+        return pool.withConnection(connection -> {
+            Future<SqlResult<Fold>> longRows = connection.preparedQuery(LONG_METRICS).collecting(FOLD).execute(longParams);
+            Future<SqlResult<Fold>> rows = connection.preparedQuery(METRICS).collecting(FOLD).execute(params);
+            return Future.join(longRows, rows).map(done -> new Fold(longRows.result().value().rows()
+                    + rows.result().value().rows(), longRows.result().value().checksum()
+                    + rows.result().value().checksum()));
+        }).toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
     }
 
     /** The parameters of {@link #LONG_METRICS}, as UnifiedReadRepository sets them. */

@@ -85,7 +85,39 @@ public final class MetricSeriesJson {
     }
 
     public byte[] toBytes(MetricSeries series) {
-        return defaults ? new Out(series).bytes() : throughGenerator(series, writer);
+        if (!defaults) {
+            return throughGenerator(series, writer);
+        }
+        Out out = new Out(series, null);
+        out.write();
+        return java.util.Arrays.copyOf(out.buffer, out.length);
+    }
+
+    /** Receives the JSON in pieces (the bytes are only valid during the call). */
+    public interface Sink {
+        void write(byte[] bytes, int offset, int length);
+    }
+
+    /** Chunks of this size go to a sink: one scratch buffer per thread, no array per response. */
+    private static final int CHUNK = 64 * 1024;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[CHUNK]);
+
+    /** The series into {@code sink}, in chunks of at most 64 KB. */
+    public void write(MetricSeries series, Sink sink) {
+        if (!defaults) {
+            byte[] bytes = throughGenerator(series, writer);
+            sink.write(bytes, 0, bytes.length);
+            return;
+        }
+        Out out = new Out(series, sink);
+        out.write();
+        out.flush();
+    }
+
+    /** The size to expect, for a first buffer. */
+    static int estimate(MetricSeries series) {
+        int points = series.points() == null ? 0 : series.points().size();
+        return (int) Math.min(256 + 230L * points, Integer.MAX_VALUE - 16);
     }
 
     /** Through the mapper's generator, field by field (the fallback, and the other path the tests compare). */
@@ -101,13 +133,14 @@ public final class MetricSeriesJson {
         }
     }
 
-    /** One series into a growing byte array. */
+    /** One series into a byte array: growing, or handed to a sink whenever it is full. */
     private final class Out {
-        private final MetricSeries series;
-        private final Map<String, byte[]> quoted = new HashMap<>();
-        private final Map<List<String>, byte[]> deviceLists = new HashMap<>();
         private byte[] buffer;
         private int length;
+        private final MetricSeries series;
+        private final Sink sink;
+        private final Map<String, byte[]> quoted = new HashMap<>();
+        private final Map<List<String>, byte[]> deviceLists = new HashMap<>();
         /** The last few sources and devices written, compared before hashing (points alternate between few). */
         private final String[] recentSource = new String[RECENT];
         private final byte[][] recentSourceBytes = new byte[RECENT][];
@@ -119,13 +152,20 @@ public final class MetricSeriesJson {
         private List<String> lastDevices;
         private byte[] lastDevicesBytes = NULL;
 
-        Out(MetricSeries series) {
+        Out(MetricSeries series, Sink sink) {
             this.series = series;
-            int points = series.points() == null ? 0 : series.points().size();
-            this.buffer = new byte[(int) Math.min(256 + 230L * points, Integer.MAX_VALUE - 16)];
+            this.sink = sink;
+            this.buffer = sink == null ? new byte[estimate(series)] : SCRATCH.get();
         }
 
-        byte[] bytes() {
+        void flush() {
+            if (length > 0) {
+                sink.write(buffer, 0, length);
+                length = 0;
+            }
+        }
+
+        void write() {
             put(ascii("{\"metric\":"));
             text(series.metric());
             put(ascii(",\"unit\":"));
@@ -160,7 +200,6 @@ public final class MetricSeriesJson {
             }
             room(1);
             buffer[length++] = '}';
-            return java.util.Arrays.copyOf(buffer, length);
         }
 
         private void point(MetricPoint point) {
@@ -365,6 +404,12 @@ public final class MetricSeriesJson {
 
         private void room(int bytes) {
             if (length + bytes > buffer.length) {
+                if (sink != null) {
+                    flush();
+                    if (bytes <= buffer.length) {
+                        return;
+                    }
+                }
                 buffer = java.util.Arrays.copyOf(buffer, Math.max(length + bytes, buffer.length * 2));
             }
         }

@@ -7,6 +7,7 @@ import io.healthmesh.normalizer.domain.StoredSession;
 import io.healthmesh.normalizer.service.PointFold;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -86,36 +87,30 @@ public class UnifiedReadRepository {
      * Rows starting from {@code from - 1 h} on come from the read index; one starting earlier that
      * still reaches {@code from} is longer than an hour, so the month before is searched only among
      * those, in their own index. Every row of that first query starts before every row of the
-     * second, so the two in turn are the rows in order.
+     * second, so the two in turn are the rows in order (ORDER BY over a UNION ALL of the two let
+     * the planner sort the whole union instead).
      */
     public Uni<PointFold> metrics(String userId, String metric, Instant from, Instant to, int limit,
             PointFold fold) {
         Instant shortStart = from.minus(LONG_READING);
         Tuple longParams = Tuple.tuple(List.of(userId, metric, utc(from.minus(EventValidator.MAX_READING_INTERVAL)),
                 utc(shortStart), utc(from), limit));
-        return query(LONG_METRICS, longParams, fold).chain(longRows -> {
-            if (longRows >= limit) {
-                return Uni.createFrom().item(fold);
-            }
-            Tuple params = Tuple.tuple(List.of(userId, metric, utc(shortStart), utc(to), utc(from),
-                    (int) (limit - longRows)));
-            return query(METRICS, params, fold).map(rows -> fold);
-        });
-    }
-
-    /** Runs one of the metric queries into {@code fold}; answers the rows it had. */
-    private Uni<Long> query(String sql, Tuple params, PointFold fold) {
-        long[] rows = new long[1];
-        Collector<io.vertx.sqlclient.Row, long[], long[]> collector = Collector.of(() -> rows,
-                (n, row) -> {
-                    fold.accept(toMetric(row, 0));
-                    n[0]++;
-                }, (a, b) -> {
+        // The second keeps the whole limit: more rows than that in all are refused by the raw read's
+        // cap either way, and fewer are all fetched either way.
+        Tuple params = Tuple.tuple(List.of(userId, metric, utc(shortStart), utc(to), utc(from), limit));
+        Collector<io.vertx.sqlclient.Row, PointFold, PointFold> collector = Collector.of(() -> fold,
+                (f, row) -> f.accept(toMetric(row, 0)), (a, b) -> {
                     throw new UnsupportedOperationException("one fold per read");
                 });
-        // Collectors are only on the core API (the Mutiny one has no collecting()).
-        return UniHelper.toUni(pool.getDelegate().preparedQuery(sql).collecting(collector)
-                .execute(params.getDelegate())).map(result -> result.value()[0]);
+        // Both on one connection, the second sent without waiting for the first (pipelined); the
+        // answers come back in order. Collectors are only on the core API (not the Mutiny one).
+        return UniHelper.toUni(pool.getDelegate().withConnection(connection -> {
+            Future<?> longRows = connection.preparedQuery(LONG_METRICS).collecting(collector)
+                    .execute(longParams.getDelegate());
+            Future<?> rows = connection.preparedQuery(METRICS).collecting(collector).execute(params.getDelegate());
+            // join: the connection goes back to the pool only once both are answered, failed or not.
+            return Future.join(longRows, rows).map(done -> fold);
+        }));
     }
 
     /** Rows of every given metric that may touch {@code [from, to)}, grouped by metric code. */

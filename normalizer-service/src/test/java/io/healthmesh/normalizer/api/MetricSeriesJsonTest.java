@@ -131,6 +131,34 @@ class MetricSeriesJsonTest {
     }
 
     @Test
+    void aLargeReadWrittenInChunksIsTheSameBytes() throws Exception {
+        List<StoredMetric> rows = new ArrayList<>();
+        Instant start = Instant.parse("2025-06-15T22:00:00Z");
+        for (int i = 0; i < 20_000; i++) {
+            rows.add(new StoredMetric(i % 3 == 0 ? "apple_health" : i % 3 == 1 ? "oura" : "withings",
+                    i % 3 == 0 ? "Apple Watch" : i % 3 == 1 ? null : "ScanWatch", null, 50 + i % 97 + (i % 7) / 8.0,
+                    Aggregation.SAMPLE, start.plusSeconds(60L * (i / 3)), start.plusSeconds(60L * (i / 3)), 7200,
+                    LocalDate.of(2025, 6, 16), "Europe/Berlin", 1.0));
+        }
+        TimeWindow day = TimeWindow.parse("2025-06-16", "2025-06-30", java.time.ZoneId.of("Europe/Berlin"));
+        MetricSeriesJson json = new MetricSeriesJson(mapper.writer());
+        for (List<MetricPoint> points : List.of(MetricBuckets.raw(rows, day), List.copyOf(MetricBuckets.raw(rows, day)))) {
+            MetricSeries value = new MetricSeries("heart_rate", "count/min", "sample", "all", "raw", points);
+            java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+            List<Integer> sizes = new ArrayList<>();
+            json.write(value, (bytes, offset, length) -> {
+                chunks.write(bytes, offset, length);
+                sizes.add(length);
+            });
+
+            assertThat(sizes).hasSizeGreaterThan(10).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(65_536));
+            assertThat(chunks.toString(StandardCharsets.UTF_8))
+                    .isEqualTo(new String(mapper.writeValueAsBytes(value), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(json.toBytes(value), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void instantsAtAnOffsetAreFormattedAsTheirOffsetDateTime() {
         SplittableRandom random = new SplittableRandom(17);
         byte[] out = new byte[64];
