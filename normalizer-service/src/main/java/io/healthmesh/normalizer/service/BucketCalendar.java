@@ -152,6 +152,9 @@ final class BucketCalendar {
         private final ZoneRules rules;
         private final Map<Long, Bucket> byKey = new HashMap<>();
         private final Map<Long, Bucket> hoursByStart;
+        /** The last bucket found by key: rows come in time order, so most rows ask for it again. */
+        private long lastKey = Long.MIN_VALUE;
+        private Bucket lastBucket;
         /** [stableFrom, stableTo) in epoch seconds: the clock's offset there is stableOffset. */
         private long stableFrom = 1;
         private long stableTo = 0;
@@ -193,6 +196,9 @@ final class BucketCalendar {
             }
             long hour = Math.floorDiv(local, 3600L);
             long key = (hour << 18) | (offset + 131_072L);
+            if (key == lastKey) {
+                return lastBucket;
+            }
             Bucket bucket = byKey.get(key);
             if (bucket == null) {
                 // time.atZone(zone).truncatedTo(HOURS): the local hour, resolved with the offset at time.
@@ -200,11 +206,16 @@ final class BucketCalendar {
                 bucket = hourStarting(start);
                 byKey.put(key, bucket);
             }
+            lastKey = key;
+            lastBucket = bucket;
             return bucket;
         }
 
         /** The bucket of the local date {@code epochDay}: {@code date.atStartOfDay(zone)}. */
         Bucket day(long epochDay) {
+            if (epochDay == lastKey) {
+                return lastBucket;
+            }
             Bucket bucket = byKey.get(epochDay);
             if (bucket == null) {
                 // The start of a day skipped whole by its zone is the next day's: key and window follow the start.
@@ -213,6 +224,8 @@ final class BucketCalendar {
                 bucket = new Bucket(this, start, date, window.containsDate(date));
                 byKey.put(epochDay, bucket);
             }
+            lastKey = epochDay;
+            lastBucket = bucket;
             return bucket;
         }
 

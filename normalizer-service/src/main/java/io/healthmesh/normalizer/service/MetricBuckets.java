@@ -99,10 +99,15 @@ public final class MetricBuckets {
     }
 
     static MetricPoint rawPoint(StoredMetric row, Integer rank, Boolean fallback) {
+        return rawPoint(row, row.source(), rank, fallback);
+    }
+
+    /** The row as its own point, attributed to {@code source} (the resolved view's winner). */
+    static MetricPoint rawPoint(StoredMetric row, String source, Integer rank, Boolean fallback) {
         ZoneOffset offset = offset(row.utcOffsetSeconds());
         OffsetDateTime start = at(row.start(), offset);
         OffsetDateTime end = row.end().equals(row.start()) ? start : at(row.end(), offset);
-        return new MetricPoint(start, end, row.value(), null, null, 1, row.source(), devices(row.device()), rank,
+        return new MetricPoint(start, end, row.value(), null, null, 1, source, devices(row.device()), rank,
                 fallback, row.quality());
     }
 

@@ -8,6 +8,7 @@ import io.healthmesh.normalizer.service.BucketSlices.Slice;
 import io.healthmesh.normalizer.service.MetricBuckets.Accumulator;
 import io.healthmesh.normalizer.service.SourceRanking.Standing;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -35,10 +36,16 @@ import java.util.Map;
  */
 public final class ResolvedBuckets {
 
-    /** Offsets lie within +-18 h: a row starting at t never reaches a local date before t - 18 h. */
-    private static final long SEAL_DAYS_BEHIND_SECONDS = 18 * 3600L + 2 * 86_400L;
-    /** An hour bucket starts at most an hour (plus a DST shift) before the rows in it. */
-    private static final long SEAL_HOURS_BEHIND_SECONDS = 86_400L;
+    /**
+     * Offsets lie within +-18 h: a row starting at t or later falls on local dates from that of
+     * t - 18 h on (its first bucket is its start's local date, the next ones later).
+     */
+    private static final long MOST_NEGATIVE_OFFSET_SECONDS = 18 * 3600L;
+    /**
+     * An hour bucket starts at most an hour before the rows in it (the local hour truncated,
+     * resolved with the row's own offset, or moved forward out of a gap); two, to be safe.
+     */
+    private static final long HOUR_BUCKETS_BEHIND_SECONDS = 2 * 3600L;
 
     private ResolvedBuckets() {
     }
@@ -113,17 +120,11 @@ public final class ResolvedBuckets {
         for (Bucket bucket : dailies.buckets) {
             Standing winner = bucket.winner;
             for (Slice slice : bucket.dailies) {
-                MetricPoint raw = MetricBuckets.rawPoint(slice.row(), winner.rank(), winner.fallback());
-                points.add(attributed(raw, winner.source()));
+                points.add(MetricBuckets.rawPoint(slice.row(), winner.source(), winner.rank(), winner.fallback()));
             }
         }
         MetricBuckets.sort(points);
         return points;
-    }
-
-    private static MetricPoint attributed(MetricPoint point, String source) {
-        return new MetricPoint(point.start(), point.end(), point.value(), point.min(), point.max(), point.count(),
-                source, point.devices(), point.rank(), point.fallback(), point.quality());
     }
 
     /** Buckets in the order they were first reached; each keeps its best source's slices. */
@@ -154,7 +155,7 @@ public final class ResolvedBuckets {
                 Object key = days ? at.date : at.startInstant;
                 bucket = byKey.get(key);
                 if (bucket == null) {
-                    bucket = new Bucket(key, at);
+                    bucket = new Bucket(key);
                     byKey.put(key, bucket);
                     buckets.add(bucket);
                     created(bucket);
@@ -172,7 +173,6 @@ public final class ResolvedBuckets {
     private static final class ResolvedFold extends Grouping implements PointFold {
         private final boolean additiveDaily;
         private final boolean startOrdered;
-        private final long sealBehind;
         private final List<Bucket> open = new ArrayList<>();
         private long rows;
         private Instant lastStart;
@@ -182,7 +182,6 @@ public final class ResolvedBuckets {
             super(calendar, ranking);
             this.additiveDaily = additiveDaily;
             this.startOrdered = startOrdered;
-            this.sealBehind = days ? SEAL_DAYS_BEHIND_SECONDS : SEAL_HOURS_BEHIND_SECONDS;
         }
 
         @Override
@@ -195,8 +194,8 @@ public final class ResolvedBuckets {
                 }
                 lastStart = start;
                 if (start.getEpochSecond() >= nextSealCheck) {
-                    seal(start.getEpochSecond() - sealBehind);
-                    nextSealCheck = start.getEpochSecond() + 3600;
+                    seal(start.getEpochSecond());
+                    nextSealCheck = start.getEpochSecond() + 900;
                 }
             }
             add(row);
@@ -209,16 +208,22 @@ public final class ResolvedBuckets {
             }
         }
 
-        /** Resolves the open buckets that start before {@code beforeSecond}: no later row reaches them. */
-        private void seal(long beforeSecond) {
+        /**
+         * Resolves the open buckets no row starting at {@code second} or later can reach (except a
+         * daily value, placed by its own date: see {@link Bucket#add}).
+         */
+        private void seal(long second) {
+            long firstOpenDay = Math.floorDiv(second - MOST_NEGATIVE_OFFSET_SECONDS, 86_400L);
+            long firstOpenHour = second - HOUR_BUCKETS_BEHIND_SECONDS;
             int kept = 0;
             for (int i = 0; i < open.size(); i++) {
                 Bucket bucket = open.get(i);
-                if (bucket.first.startInstant.getEpochSecond() < beforeSecond
-                        && (!days || bucket.latestStart().getEpochSecond() < beforeSecond)) {
-                    bucket.seal(this);
-                } else {
+                boolean reachable = days ? ((LocalDate) bucket.key).toEpochDay() >= firstOpenDay
+                        : ((Instant) bucket.key).getEpochSecond() >= firstOpenHour;
+                if (reachable) {
                     open.set(kept++, bucket);
+                } else {
+                    bucket.seal(this);
                 }
             }
             open.subList(kept, open.size()).clear();
@@ -251,33 +256,20 @@ public final class ResolvedBuckets {
      */
     private static final class Bucket {
         final Object key;
-        /** The calendar bucket that created it (its start bounds when it may be sealed). */
-        final BucketCalendar.Bucket first;
         Standing winner;
         ZonedDateTime firstStart;
         List<Slice> dailies = new ArrayList<>(1);
         List<Slice> amounts = new ArrayList<>();
         List<Slice> samples = new ArrayList<>();
-        /** For day buckets: the latest start among the calendar buckets (clocks) that reached it. */
-        Instant latestStart;
         MetricPoint point;
         boolean sealed;
 
-        Bucket(Object key, BucketCalendar.Bucket first) {
+        Bucket(Object key) {
             this.key = key;
-            this.first = first;
-            this.latestStart = first.startInstant;
-        }
-
-        Instant latestStart() {
-            return latestStart;
         }
 
         void add(Standing standing, StoredMetric row, BucketCalendar.Bucket at, Instant from, Instant to,
                 double share) {
-            if (at.startInstant.isAfter(latestStart)) {
-                latestStart = at.startInstant;
-            }
             if (winner != null) {
                 int order = standing.compareTo(winner);
                 if (order > 0 || order == 0 && !standing.equals(winner)) {
@@ -355,8 +347,7 @@ public final class ResolvedBuckets {
                 return;
             }
             for (Slice slice : bestDeviceSamples(samples, ranking)) {
-                points.add(attributed(MetricBuckets.rawPoint(slice.row(), winner.rank(), winner.fallback()),
-                        winner.source()));
+                points.add(MetricBuckets.rawPoint(slice.row(), winner.source(), winner.rank(), winner.fallback()));
             }
         }
     }

@@ -46,12 +46,17 @@ public final class SourceRanking {
     /** Answers already given, per source and app (null keys allowed): a read asks for every row. */
     private final Map<String, Map<String, Standing>> standings = new HashMap<>();
     private final Map<String, Map<String, Map<String, Integer>>> deviceRanks = new HashMap<>();
-    /** The last few (source, app) answers, compared before hashing (rows alternate between few sources). */
+    /** The last few answers, compared before hashing (rows alternate between few sources and devices). */
     private static final int RECENT = 8;
     private final String[] recentSource = new String[RECENT];
     private final String[] recentApp = new String[RECENT];
     private final Standing[] recentStanding = new Standing[RECENT];
     private int nextRecent;
+    private final String[] recentRankSource = new String[RECENT];
+    private final String[] recentRankDevice = new String[RECENT];
+    private final String[] recentRankApp = new String[RECENT];
+    private final int[] recentRank = new int[RECENT];
+    private int nextRank;
 
     private SourceRanking(Policy policy, List<String> order) {
         for (String source : order) {
@@ -113,6 +118,12 @@ public final class SourceRanking {
 
     /** 0 for the most preferred device pattern of the source; unmatched devices after every pattern. */
     public int deviceRank(String source, String device, String app) {
+        for (int i = 0; i < RECENT; i++) {
+            if (source.equals(recentRankSource[i]) && Objects.equals(device, recentRankDevice[i])
+                    && Objects.equals(app, recentRankApp[i])) {
+                return recentRank[i];
+            }
+        }
         Map<String, Integer> byApp = deviceRanks.computeIfAbsent(source, s -> new HashMap<>())
                 .computeIfAbsent(device, d -> new HashMap<>());
         Integer rank = byApp.get(app);
@@ -120,6 +131,11 @@ public final class SourceRanking {
             rank = deviceRankOf(source, device, app);
             byApp.put(app, rank);
         }
+        recentRankSource[nextRank] = source;
+        recentRankDevice[nextRank] = device;
+        recentRankApp[nextRank] = app;
+        recentRank[nextRank] = rank;
+        nextRank = (nextRank + 1) % RECENT;
         return rank;
     }
 
