@@ -81,8 +81,8 @@ public class UserDataReadService {
                         fold(metric, chosen, grain, window, p)).map(rows -> series(metric, chosen, grain, rows));
             });
         }
-        // Day reads look a day beyond the range (other clocks' local dates, any home zone), so the
-        // rows and the policy can be fetched at the same time.
+        // Day reads look a day beyond the range (other clocks' local dates, any home zone): the rows
+        // to fetch do not depend on the policy.
         TimeWindow utcWindow = window(from, to, ZoneOffset.UTC);
         Instant rowsFrom = days ? utcWindow.from().minus(LOCAL_DATE_SLACK) : utcWindow.from();
         Instant rowsTo = days ? utcWindow.to().plus(LOCAL_DATE_SLACK) : utcWindow.to();
@@ -91,8 +91,16 @@ public class UserDataReadService {
             return repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
                     fold(metric, chosen, grain, utcWindow, null)).map(rows -> series(metric, chosen, grain, rows));
         }
-        // The policy names the window's dates (home zone) and the ranking; rows that arrive before it
-        // wait in a buffer.
+        if (grain != MetricBuckets.Granularity.RAW) {
+            // The policy names the window's dates (home zone) and the ranking. Hours and days may
+            // have any number of rows: they stream into the buckets once it is known, never wait in
+            // memory for it.
+            return policy.chain(p -> repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
+                    fold(metric, chosen, grain, window(from, to, homeZone(p)), p))
+                    .map(rows -> series(metric, chosen, grain, rows)));
+        }
+        // A raw read has at most max-points + 1 rows: they and the policy are fetched at the same
+        // time, and rows that arrive before the policy wait in a buffer.
         AwaitingPolicy rows = new AwaitingPolicy(p -> fold(metric, chosen, grain, window(from, to, homeZone(p)), p));
         return Uni.combine().all().unis(policy.invoke(rows::policy),
                         repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit, rows)).asTuple()
@@ -124,8 +132,8 @@ public class UserDataReadService {
     }
 
     /**
-     * A fold that waits for the policy: rows decoded before it is known are kept, and handed on
-     * once it is; after that they stream. {@link #policy} runs where the policy arrives, the rows
+     * A fold that waits for the policy (raw reads only, whose rows are capped): rows decoded
+     * before it is known are kept, and handed on once it is; after that they stream. {@link #policy} runs where the policy arrives, the rows
      * on the connection's event loop, {@link #finish} after both are complete.
      */
     private static final class AwaitingPolicy implements PointFold {
