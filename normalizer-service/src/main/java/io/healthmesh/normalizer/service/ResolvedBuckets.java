@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -172,8 +173,9 @@ public final class ResolvedBuckets {
 
     /**
      * Merges overlapping amounts on the timeline: the bucket's time is cut at every slice
-     * boundary, and each piece counts only for the highest-ranked device's slice covering it (the
-     * earlier-starting one among equals), pro rata. Answers each contributing slice's amount.
+     * boundary, and each piece counts only for the slices of the highest-ranked device covering it
+     * (the earlier-starting one's device among equals), pro rata. Answers each contributing slice's
+     * amount.
      */
     static Map<Slice, Double> merge(List<Slice> slices, SourceRanking ranking) {
         Map<Slice, Double> amounts = new LinkedHashMap<>();
@@ -200,9 +202,15 @@ public final class ResolvedBuckets {
         Instant previous = null;
         for (Edge edge : edges) {
             if (previous != null && !covering.isEmpty() && edge.at().isAfter(previous)) {
-                int best = covering.first();
+                // The best device's amounts covering this piece all count (two meals of one diary
+                // day add up); other devices' amounts for the same moment do not.
+                StoredMetric best = intervals.get(covering.first()).row();
                 double seconds = Duration.between(previous, edge.at()).toNanos() / 1e9;
-                contribution[best] += intervals.get(best).density() * seconds;
+                for (int i : covering) {
+                    if (sameDevice(intervals.get(i).row(), best)) {
+                        contribution[i] += intervals.get(i).density() * seconds;
+                    }
+                }
             }
             if (edge.opens()) {
                 covering.add(edge.index());
@@ -217,6 +225,10 @@ public final class ResolvedBuckets {
             }
         }
         return amounts;
+    }
+
+    private static boolean sameDevice(StoredMetric a, StoredMetric b) {
+        return Objects.equals(a.device(), b.device()) && Objects.equals(a.app(), b.app());
     }
 
     private record Edge(Instant at, boolean opens, int index) {
