@@ -14,6 +14,7 @@ import io.healthmesh.connector.provider.ProviderException;
 import io.healthmesh.connector.provider.ProviderException.Kind;
 import io.healthmesh.withings.TestSyncContext;
 import io.healthmesh.withings.WithingsSimulator;
+import io.healthmesh.withings.config.WithingsConfig;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
@@ -132,7 +133,8 @@ class WithingsApiTest {
         ProviderException invalid = catchThrowableOfType(ProviderException.class,
                 () -> withings.api.call(context, "v2/user", GETDEVICE));
         assertThat(invalid.kind()).as("status 503 is invalid params, not an outage").isEqualTo(Kind.FAILED);
-        assertThat(invalid.getMessage()).isEqualTo("Withings getdevice answered status 503 (invalid params): Invalid Params");
+        assertThat(invalid.getMessage())
+                .isEqualTo("Withings getdevice answered status 503 (invalid params): Invalid Params");
 
         withings.server.stubFor(action("/v2/user", "getdevice").willReturn(aResponse().withStatus(200)
                 .withBody("{\"status\":522,\"body\":{}}")));
@@ -170,7 +172,7 @@ class WithingsApiTest {
         assertThat(WithingsStatus.safeText("  ")).isNull();
     }
 
-    private record WithingsSimulatorConfig(String apiUrl) implements io.healthmesh.withings.config.WithingsConfig {
+    private record WithingsSimulatorConfig(String apiUrl) implements WithingsConfig {
         @Override
         public String authUrl() {
             return apiUrl;
