@@ -11,7 +11,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.healthmesh.withings.client.WithingsApi;
 import io.healthmesh.withings.client.WithingsHttp;
 import io.healthmesh.withings.client.WithingsOAuth;
-import io.healthmesh.withings.config.PublicUrlConfig;
 import io.healthmesh.withings.config.WithingsConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,10 +41,6 @@ public final class WithingsSimulator implements AutoCloseable {
         http = new WithingsHttp(config);
         api = new WithingsApi(config, http);
         oauth = new WithingsOAuth(config, http);
-    }
-
-    public PublicUrlConfig publicUrl() {
-        return () -> PUBLIC_BASE_URL;
     }
 
     /** A POST to {@code path} with {@code action}. */

@@ -5,7 +5,6 @@ import io.healthmesh.connector.provider.ProviderException;
 import io.healthmesh.connector.provider.SyncContext;
 import io.healthmesh.contracts.source.SourceId;
 import io.healthmesh.withings.client.WithingsApi;
-import io.healthmesh.withings.config.PublicUrlConfig;
 import io.healthmesh.withings.config.WithingsConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -14,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,10 +36,16 @@ public class WithingsNotifications implements ConnectionHooks {
     private final WithingsApi api;
     private final String callbackUrl;
 
+    /**
+     * @param publicBaseUrl {@code healthmesh.public-base-url}, read as a single property: a
+     *     {@code @ConfigMapping} of the {@code healthmesh} prefix would have to map every other
+     *     {@code healthmesh.*} key too, or startup fails (SRCFG00050)
+     */
     @Inject
-    public WithingsNotifications(WithingsApi api, WithingsConfig config, PublicUrlConfig publicUrl) {
+    public WithingsNotifications(WithingsApi api, WithingsConfig config,
+            @ConfigProperty(name = "healthmesh.public-base-url") String publicBaseUrl) {
         this.api = api;
-        this.callbackUrl = callbackUrl(publicUrl.publicBaseUrl(), config.notifySecret());
+        this.callbackUrl = callbackUrl(publicBaseUrl, config.notifySecret());
     }
 
     @Override

@@ -33,7 +33,7 @@ class WithingsNotificationsTest {
     @BeforeEach
     void start() {
         withings = new WithingsSimulator();
-        hooks = new WithingsNotifications(withings.api, withings.config, withings.publicUrl());
+        hooks = new WithingsNotifications(withings.api, withings.config, WithingsSimulator.PUBLIC_BASE_URL);
     }
 
     @AfterEach
