@@ -24,4 +24,14 @@ public interface DataTypeSync {
      */
     String sync(SyncContext context, String cursor, Instant from, Instant to) throws ProviderException,
             InterruptedException;
+
+    /**
+     * The cursor meaning "everything changed before {@code instant} is known". When a backfill
+     * that was queued at {@code instant} completes and the data type has no cursor yet, the kit
+     * stores this one, so the first incremental sync asks only for what changed since instead of
+     * the whole history. Null (the default) leaves the cursor unset.
+     */
+    default String cursorAt(Instant instant) {
+        return null;
+    }
 }

@@ -39,6 +39,11 @@ final class SyncSupport {
         }
     }
 
+    /** Withings' lastupdate cursors are epoch seconds. */
+    static String cursorAt(Instant instant) {
+        return Long.toString(instant.getEpochSecond());
+    }
+
     static boolean windowed(Instant from, Instant to) {
         return from != null || to != null;
     }

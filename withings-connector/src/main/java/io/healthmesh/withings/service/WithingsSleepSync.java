@@ -72,6 +72,11 @@ public class WithingsSleepSync implements DataTypeSync {
     }
 
     @Override
+    public String cursorAt(Instant instant) {
+        return SyncSupport.cursorAt(instant);
+    }
+
+    @Override
     public String sync(SyncContext context, String cursor, Instant from, Instant to)
             throws ProviderException, InterruptedException {
         SyncOutcome outcome = run(context, cursor, from, to);
