@@ -76,6 +76,10 @@ final class TaskRunner {
             }
             context.awaitAcknowledged();
             context.completing();
+            if (next == null && cursor == null && task.kind() == TaskKind.BACKFILL) {
+                // Everything changed before the backfill was queued is now known.
+                next = sync.cursorAt(task.createdAt());
+            }
             if (tasks.done(task.id(), owner, next)) {
                 afterDone(task);
             } else {
