@@ -165,6 +165,8 @@ public final class Harness {
         environment.put("PGHOST", LocalStack.pgHost());
         environment.put("PGPORT", String.valueOf(LocalStack.pgPort()));
         environment.put("HEALTHMESH_DB_NAME", LocalStack.TEST_DATABASE);
+        // The test database is shared with every checkout on the machine (see service-commons' %test).
+        environment.put("QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:future");
         // Local-only passwords: each service role's password is its name (deploy/local/stack.sh).
         environment.put("QUARKUS_DATASOURCE_PASSWORD", service.dbRole());
         environment.put("KAFKA_BOOTSTRAP_SERVERS", LocalStack.kafkaBootstrapServers());
