@@ -12,7 +12,7 @@
 #
 # Environment: PGHOST (127.0.0.1), PGPORT (5432), KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:9092),
 # KAFKA_CONTROLLER_PORT (Kafka port + 1), HEALTHMESH_PG_MODE (auto|machine|embedded),
-# HEALTHMESH_KAFKA_HEAP (256m), HEALTHMESH_PG_CLIENT (auto|psql|jdbc: how SQL reaches the
+# HEALTHMESH_KAFKA_HEAP (512m), HEALTHMESH_PG_CLIENT (auto|psql|jdbc: how SQL reaches the
 # embedded server), HEALTHMESH_STACK_TIMEOUT (60 s per wait).
 set -euo pipefail
 
@@ -33,7 +33,7 @@ DATABASES=(healthmesh healthmesh_test)
 ADMIN_ROLE=healthmesh
 KAFKA_VERSION=4.1.2
 TIMEOUT=${HEALTHMESH_STACK_TIMEOUT:-60}
-KAFKA_HEAP=${HEALTHMESH_KAFKA_HEAP:-256m}
+KAFKA_HEAP=${HEALTHMESH_KAFKA_HEAP:-512m}
 
 # ---------------------------------------------------------------------------------------------
 # helpers

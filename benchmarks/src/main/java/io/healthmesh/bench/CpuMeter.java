@@ -42,6 +42,14 @@ final class CpuMeter {
 
     /** One line: CPU seconds per party between two samples, and how busy the machine was. */
     static String describe(Sample from, Sample to) {
+        return describe(from, to, "normalizer");
+    }
+
+    /**
+     * The same, calling the measured service (the first pid given to {@link #sample}) {@code service};
+     * null leaves it out (no service was measured).
+     */
+    static String describe(Sample from, Sample to, String service) {
         double wall = (to.nanos() - from.nanos()) / 1e9;
         double normalizer = to.normalizer() - from.normalizer();
         double postgres = to.postgres() - from.postgres();
@@ -52,11 +60,26 @@ final class CpuMeter {
         double total = to.machineTotal() - from.machineTotal();
         double others = Math.max(0, busy - normalizer - postgres - kafka - bench - preferences);
         return String.format(Locale.ROOT,
-                "CPU s over %.1f s wall: normalizer %.1f, %spostgres %.1f, kafka %.1f, bench %.1f, other %.1f;"
+                "CPU s over %.1f s wall: %s%spostgres %.1f, kafka %.1f, bench %.1f, other %.1f;"
                         + " machine %.0f%% busy of %d cores",
-                wall, normalizer, to.preferences() > 0 ? String.format(Locale.ROOT, "preferences %.1f, ", preferences) : "",
+                wall, service == null ? "" : String.format(Locale.ROOT, "%s %.1f, ", service, normalizer), to.preferences() > 0 ? String.format(Locale.ROOT, "preferences %.1f, ", preferences) : "",
                 postgres, kafka, bench, others, total > 0 ? 100 * busy / total : 0,
                 Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A zero sample to add windows to ({@link #plus}); describe(zero(), total) then covers them all. */
+    static Sample zero() {
+        return new Sample(0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code total} plus the window from {@code from} to {@code to}: the CPU of several separate windows. */
+    static Sample plus(Sample total, Sample from, Sample to) {
+        return new Sample(total.nanos() + to.nanos() - from.nanos(),
+                total.normalizer() + to.normalizer() - from.normalizer(),
+                total.postgres() + to.postgres() - from.postgres(), total.kafka() + to.kafka() - from.kafka(),
+                total.bench() + to.bench() - from.bench(), total.machineBusy() + to.machineBusy() - from.machineBusy(),
+                total.machineTotal() + to.machineTotal() - from.machineTotal(),
+                total.preferences() + to.preferences() - from.preferences());
     }
 
     private static double processSeconds(long pid, boolean withChildren) {

@@ -131,8 +131,44 @@ class IdentityTest {
         assertEquals("HKQuantityTypeIdentifierStepCount|My%7CApp||2024-03-10T07:00:00Z|2024-03-10T07:00:00Z|", id);
     }
 
+    @Test
+    void appleIdTimesAreWhatIsoInstantWritesForEveryYear() {
+        java.util.Random random = new java.util.Random(20261126);
+        List<OffsetDateTime> times = new java.util.ArrayList<>(List.of(
+                OffsetDateTime.parse("0000-01-01T00:00:00Z"), OffsetDateTime.parse("0000-01-01T00:59:59+01:00"),
+                OffsetDateTime.parse("-0001-12-31T23:59:59Z"), OffsetDateTime.parse("9999-12-31T23:59:59Z"),
+                OffsetDateTime.parse("9999-12-31T23:59:59-01:00"), OffsetDateTime.parse("+10000-01-01T00:00:00Z"),
+                OffsetDateTime.parse("1969-12-31T23:59:59.999999999Z"), OffsetDateTime.parse("1970-01-01T00:00:00Z"),
+                OffsetDateTime.parse("2024-02-29T12:00:00.5+05:45"), OffsetDateTime.parse("0999-06-01T00:00:00Z"),
+                OffsetDateTime.MIN, OffsetDateTime.MAX));
+        for (int i = 0; i < 20_000; i++) {
+            long second = random.nextLong(-70_000_000_000L, 260_000_000_000L);
+            times.add(java.time.Instant.ofEpochSecond(second, random.nextInt(1_000_000_000))
+                    .atOffset(java.time.ZoneOffset.ofTotalSeconds(random.nextInt(-18 * 3600, 18 * 3600 + 1))));
+        }
+        for (OffsetDateTime time : times) {
+            String expected = java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+                    time.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            assertEquals(expected, Identity.utcSecondsAsWritten(time), time::toString);
+        }
+    }
+
+    @Test
+    void appleIdIsTheEncodedFieldsJoined() {
+        OffsetDateTime start = OffsetDateTime.parse("2024-03-10T08:00:00.25+01:00");
+        OffsetDateTime end = OffsetDateTime.parse("2024-03-10T08:05:00+01:00");
+        OffsetDateTime created = OffsetDateTime.parse("2024-03-10T08:06:07+01:00");
+        String device = "<<HKDevice: 0x283735e00>, name:Apple|Watch, manufacturer:100% Apple>";
+
+        assertEquals("HKQuantityTypeIdentifierStepCount|My%7CApp %25|name:Apple%7CWatch, manufacturer:100%25 Apple"
+                + "|2024-03-10T07:00:00Z|2024-03-10T07:05:00Z|2024-03-10T07:06:07Z",
+                Identity.appleSourceRecordId("HKQuantityTypeIdentifierStepCount", "My|App %", device, start, end, created));
+        assertEquals("||||2024-03-10T07:05:00Z|", Identity.appleSourceRecordId(null, null, null, null, end, null));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
+        "<<HKDevice: 0xZZ>, name:Not hex>; <<HKDevice: 0xZZ>, name:Not hex>",
         "<<HKDevice: 0x283735e00>, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,2, software:9.1>;"
                 + " name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,2, software:9.1",
         "  <<HKDevice: 0xABCDEF>, name:iPhone, model:iPhone>  ; name:iPhone, model:iPhone",

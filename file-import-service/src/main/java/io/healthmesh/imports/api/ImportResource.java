@@ -1,6 +1,7 @@
 package io.healthmesh.imports.api;
 
 import io.healthmesh.commons.problem.ProblemException;
+import io.healthmesh.imports.csv.CsvMapping;
 import io.healthmesh.imports.service.ImportService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -53,6 +54,39 @@ public class ImportResource {
                     "Send the export as the form part 'file'");
         }
         return Response.accepted(imports.uploadAppleHealth(userId, file.fileName(), file.uploadedFile())).build();
+    }
+
+    /** A CSV file as the request body, streamed to storage; answers the job awaiting its mapping, with a preview. */
+    @POST
+    @Path("/csv")
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM, "application/vnd.ms-excel"})
+    @Blocking
+    public Response uploadCsv(@RestPath String userId, @RestHeader("X-File-Name") String fileName, InputStream body) {
+        return Response.accepted(imports.uploadCsv(userId, fileName, body)).build();
+    }
+
+    /** The CSV file as the part {@code file} of a multipart form. */
+    @POST
+    @Path("/csv")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    public Response uploadCsvForm(@RestPath String userId, @RestForm("file") FileUpload file) {
+        if (file == null || file.uploadedFile() == null) {
+            throw ProblemException.badRequest("missing-file", "Send the CSV file as the form part 'file'");
+        }
+        return Response.accepted(imports.uploadCsv(userId, file.fileName(), file.uploadedFile())).build();
+    }
+
+    /**
+     * The mapping of a CSV job awaiting it (the job's {@code suggestedMapping} as it is, or edited);
+     * answers 202 with the job, now queued.
+     */
+    @POST
+    @Path("/{id}/mapping")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Response map(@RestPath String userId, @RestPath UUID id, CsvMapping mapping) {
+        return Response.accepted(imports.map(userId, id, mapping)).build();
     }
 
     @GET

@@ -158,6 +158,13 @@ public final class AppleExportParser {
     private final Map<String, String> unmappedTypeKeys = new HashMap<>();
     private final Map<String, String> activityTypes = new HashMap<>();
     private final Map<QuantityMapping, Map<String, UnitDecision>> unitDecisions = new IdentityHashMap<>();
+    // Records come in long runs of one type and one device: the last ones seen answer most lookups
+    // with an equals, instead of hashing a fresh 40- or 130-character string per record.
+    private String lastType;
+    private Kind lastKind;
+    private QuantityMapping lastMapping;
+    private String lastRawDevice;
+    private String lastNormalizedDevice;
 
     private AppleExportHandler handler;
     private SleepSessionAssembler sleep;
@@ -174,6 +181,7 @@ public final class AppleExportParser {
     // The element being read; Strings as the parser gives them, reset at each top-level element.
     private String type;
     private Kind kind;
+    private QuantityMapping mapping;
     private String sourceName;
     private String device;
     private String unit;
@@ -389,6 +397,7 @@ public final class AppleExportParser {
     private void clearElement() {
         type = null;
         kind = null;
+        mapping = null;
         sourceName = null;
         device = null;
         unit = null;
@@ -424,7 +433,13 @@ public final class AppleExportParser {
             skipElement(SkipReason.MISSING_TYPE);
             return;
         }
-        kind = AppleTypes.kindOf(type);
+        if (!type.equals(lastType)) {
+            lastType = type;
+            lastKind = AppleTypes.kindOf(type);
+            lastMapping = lastKind == Kind.QUANTITY ? AppleTypes.quantity(type) : null;
+        }
+        kind = lastKind;
+        mapping = lastMapping;
         if (kind == null) {
             skipElement(unmappedTypeKey(type));
             return;
@@ -465,7 +480,7 @@ public final class AppleExportParser {
         resolveZone(timeZone);
         String normalizedDevice = normalizeDevice(device);
         switch (kind) {
-            case QUANTITY -> quantity(AppleTypes.quantity(type), start, end, normalizedDevice);
+            case QUANTITY -> quantity(mapping, start, end, normalizedDevice);
             case STAND_HOUR -> standHour(start, end, normalizedDevice);
             case MINDFUL -> emitSession(Session.builder()
                     .sourceRecordId(sampleId(start, end, normalizedDevice))
@@ -873,6 +888,9 @@ public final class AppleExportParser {
         if (raw == null) {
             return null;
         }
+        if (raw.equals(lastRawDevice)) {
+            return lastNormalizedDevice;
+        }
         String normalized = normalizedDevices.get(raw);
         if (normalized == null) {
             normalized = Identity.normalizeAppleDevice(raw);
@@ -880,6 +898,8 @@ public final class AppleExportParser {
                 normalizedDevices.put(raw, normalized);
             }
         }
+        lastRawDevice = raw;
+        lastNormalizedDevice = normalized;
         return normalized;
     }
 

@@ -2,6 +2,9 @@ package io.healthmesh.imports.apple;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Makes export.xml bytes safe and parseable before the XML parser sees them:
@@ -32,6 +35,10 @@ final class XmlSanitizingInputStream extends InputStream {
     private static final byte[] COMMENT = {'<', '!', '-', '-'};
     private static final int BUFFER_BYTES = 64 * 1024;
     static final int MAX_BYTES_BETWEEN_TAGS = 8 * 1024 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long BELOW_0X20_MASK = 0xE0E0E0E0E0E0E0E0L;
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     /** Raised by this stream itself when a tag runs past the limit; the XML, not the source, is at fault. */
     static final class TagTooLongException extends IOException {
@@ -150,6 +157,22 @@ final class XmlSanitizingInputStream extends InputStream {
     static int dropControlBytes(byte[] out, int offset, int n) {
         int end = offset + n;
         int i = offset;
+        // Eight bytes at a time: a byte below 0x20 is a zero byte of (word & 0xE0E0..E0), found with the
+        // classic has-a-zero-byte test; only a word holding one (a line break, mostly) is looked at byte by byte.
+        while (i + Long.BYTES <= end) {
+            long masked = (long) LONGS.get(out, i) & BELOW_0X20_MASK;
+            if (((masked - LOW_BITS) & ~masked & HIGH_BITS) != 0) {
+                int stop = i + Long.BYTES;
+                while (i < stop && !isIllegal(out[i])) {
+                    i++;
+                }
+                if (i < stop) {
+                    break;
+                }
+            } else {
+                i += Long.BYTES;
+            }
+        }
         while (i < end && !isIllegal(out[i])) {
             i++;
         }

@@ -30,6 +30,10 @@ public interface ImportConfig {
     @WithDefault("5")
     int maxAttempts();
 
+    /** How long a CSV job waits for its mapping before it fails and its upload is deleted. */
+    @WithDefault("7d")
+    Duration mappingTimeout();
+
     /** Zip limits against hostile archives. */
     Zip zip();
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** An import job as stored. */
+/** An import job as stored; a CSV job also carries its preview and mapping as JSON. */
 public record ImportJob(
         UUID id,
         String userId,
@@ -31,5 +31,7 @@ public record ImportJob(
         OffsetDateTime startedAt,
         OffsetDateTime parsedAt,
         OffsetDateTime finishedAt,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt,
+        String previewJson,
+        String mappingJson) {
 }

@@ -33,12 +33,25 @@ public class ImportJobRepository {
             id, user_id, kind, state, file_name, storage_path, total_bytes, bytes_read, records_read, sent,
             published, skipped::text AS skipped, error_sample::text AS error_sample, accepted, rejected,
             failure_reason, failure_line, failure_column, cancel_requested, attempts, created_at, started_at,
-            parsed_at, finished_at, updated_at
+            parsed_at, finished_at, updated_at, preview::text AS preview, mapping::text AS mapping
             """;
 
     private static final String INSERT = """
-            INSERT INTO import_job (id, user_id, kind, state, file_name, storage_path, total_bytes)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO import_job (id, user_id, kind, state, file_name, storage_path, total_bytes, preview)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb)
+            """;
+
+    /** A CSV job leaves awaiting_mapping once, with the mapping its owner posted. */
+    private static final String MAP = """
+            UPDATE import_job SET mapping = $3::text::jsonb, state = 'queued', updated_at = now()
+            WHERE id = $1 AND user_id = $2 AND state = 'awaiting_mapping'
+            """;
+
+    private static final String EXPIRE_UNMAPPED = """
+            UPDATE import_job SET state = 'failed', finished_at = now(), updated_at = now(),
+                failure_reason = 'no mapping was posted within ' || $1::bigint || ' hours; upload the file again'
+            WHERE state = 'awaiting_mapping' AND created_at < now() - $1::bigint * interval '1 hour'
+            RETURNING storage_path
             """;
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM import_job WHERE id = $1";
@@ -134,9 +147,21 @@ public class ImportJobRepository {
     }
 
     public Uni<Void> create(UUID id, String userId, String kind, JobState state, String fileName, String storagePath,
-            long totalBytes) {
+            long totalBytes, String previewJson) {
         return pool.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(id, userId, kind, state.code(), fileName,
-                storagePath, totalBytes))).replaceWithVoid();
+                storagePath, totalBytes, previewJson))).replaceWithVoid();
+    }
+
+    /** Stores the mapping and queues the job; false when the job no longer waits for one. */
+    public Uni<Boolean> map(UUID id, String userId, String mappingJson) {
+        return pool.preparedQuery(MAP).execute(Tuple.of(id, userId, mappingJson)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Fails CSV jobs left waiting for a mapping longer than {@code timeout}; answers their uploads. */
+    public Uni<List<String>> expireUnmapped(Duration timeout) {
+        long hours = Math.max(1, timeout.toHours());
+        return pool.preparedQuery(EXPIRE_UNMAPPED).execute(Tuple.of(hours))
+                .map(rows -> rows.stream().map(row -> row.getString("storage_path")).toList());
     }
 
     public Uni<Optional<ImportJob>> find(UUID id) {
@@ -218,7 +243,7 @@ public class ImportJobRepository {
                 row.getInteger("failure_column"), row.getBoolean("cancel_requested"), row.getInteger("attempts"),
                 row.getOffsetDateTime("created_at"), row.getOffsetDateTime("started_at"),
                 row.getOffsetDateTime("parsed_at"), row.getOffsetDateTime("finished_at"),
-                row.getOffsetDateTime("updated_at")));
+                row.getOffsetDateTime("updated_at"), row.getString("preview"), row.getString("mapping")));
     }
 
     private String write(Object value) {

@@ -32,18 +32,18 @@ public class ImportWorker {
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(10);
 
     private final ImportJobRepository jobs;
-    private final AppleImportRunner runner;
+    private final Map<String, ImportRunner> runners;
     private final UploadStorage storage;
     private final ImportConfig config;
     private final String owner = "import-worker-" + UUID.randomUUID();
-    private final Map<UUID, AppleImportRunner.Run> running = new ConcurrentHashMap<>();
+    private final Map<UUID, ImportRun> running = new ConcurrentHashMap<>();
     private ExecutorService jobThreads;
     private ScheduledExecutorService ticker;
 
-    public ImportWorker(ImportJobRepository jobs, AppleImportRunner runner, UploadStorage storage,
+    public ImportWorker(ImportJobRepository jobs, AppleImportRunner apple, CsvImportRunner csv, UploadStorage storage,
             ImportConfig config) {
         this.jobs = jobs;
-        this.runner = runner;
+        this.runners = Map.of(apple.kind(), apple, csv.kind(), csv);
         this.storage = storage;
         this.config = config;
     }
@@ -74,6 +74,8 @@ public class ImportWorker {
         try {
             heartbeats();
             jobs.giveUp(config.maxAttempts()).await().atMost(DB_TIMEOUT).forEach(path -> storage.delete(Path.of(path)));
+            jobs.expireUnmapped(config.mappingTimeout()).await().atMost(DB_TIMEOUT)
+                    .forEach(path -> storage.delete(Path.of(path)));
             while (running.size() < config.concurrentJobs()) {
                 Optional<ImportJob> claimed = jobs.claim(owner, config.lease()).await().atMost(DB_TIMEOUT);
                 if (claimed.isEmpty()) {
@@ -87,8 +89,8 @@ public class ImportWorker {
     }
 
     private void heartbeats() {
-        for (Map.Entry<UUID, AppleImportRunner.Run> entry : running.entrySet()) {
-            AppleImportRunner.Run run = entry.getValue();
+        for (Map.Entry<UUID, ImportRun> entry : running.entrySet()) {
+            ImportRun run = entry.getValue();
             Optional<Boolean> cancel = jobs.heartbeat(entry.getKey(), owner, config.lease(), run.progress())
                     .await().atMost(DB_TIMEOUT);
             if (cancel.isEmpty()) {
@@ -101,7 +103,8 @@ public class ImportWorker {
     }
 
     private void launch(ImportJob job) {
-        AppleImportRunner.Run run = runner.start(job);
+        ImportRunner runner = runners.get(job.kind());
+        ImportRun run = runner.start(job);
         running.put(job.id(), run);
         jobThreads.submit(() -> {
             try {

@@ -1,6 +1,12 @@
 package io.healthmesh.imports.api;
 
-import static io.restassured.RestAssured.given;
+import static io.healthmesh.imports.api.ImportApi.awaitState;
+import static io.healthmesh.imports.api.ImportApi.internal;
+import static io.healthmesh.imports.api.ImportApi.job;
+import static io.healthmesh.imports.api.ImportApi.jobsOf;
+import static io.healthmesh.imports.api.ImportApi.resource;
+import static io.healthmesh.imports.api.ImportApi.uploadsIn;
+import static io.healthmesh.imports.api.ImportApi.zipOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,33 +15,20 @@ import static org.hamcrest.Matchers.greaterThan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.healthmesh.commons.messaging.TopicNames;
-import io.healthmesh.contracts.event.IngestOutcome;
 import io.healthmesh.contracts.source.Topics;
-import io.healthmesh.testsupport.LocalStack;
 import io.healthmesh.testsupport.RealStackResource;
-import io.healthmesh.testsupport.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -57,28 +50,6 @@ class ImportResourceTest {
     @ConfigProperty(name = "healthmesh.imports.storage-dir")
     String storageDir;
 
-    private static RequestSpecification internal() {
-        return given().header("Authorization", "Bearer local-service-secret");
-    }
-
-    private static byte[] fixture(String name) {
-        try (InputStream in = ImportResourceTest.class.getResourceAsStream("/apple/" + name)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] zipOf(String entryName, byte[] content) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry(entryName));
-            zip.write(content);
-            zip.closeEntry();
-        }
-        return bytes.toByteArray();
-    }
-
     private static String upload(String user, byte[] body) {
         return internal().contentType("application/octet-stream").header("X-File-Name", "C:\\Users\\me\\export.zip")
                 .body(body)
@@ -87,37 +58,6 @@ class ImportResourceTest {
                 .body("state", equalTo("queued"))
                 .body("fileName", equalTo("export.zip"))
                 .extract().jsonPath().getString("id");
-    }
-
-    private static JsonPath job(String user, String id) {
-        return internal().when().get("/internal/users/{u}/imports/{id}", user, id)
-                .then().statusCode(200).extract().jsonPath();
-    }
-
-    private static JsonPath awaitState(String user, String id, String state) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> state.equals(job(user, id).getString("state")));
-        return job(user, id);
-    }
-
-    private List<JsonNode> eventsOf(String jobId) throws IOException {
-        try (TestKafka kafka = new TestKafka()) {
-            List<JsonNode> events = new java.util.ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> record : kafka.readAll(topics.deployed(Topics.RAW_APPLE_HEALTH))) {
-                JsonNode event = json.readTree(record.value());
-                if (jobId.equals(event.path("payload").path("importJobId").asText())) {
-                    events.add(event);
-                }
-            }
-            return events;
-        }
-    }
-
-    private void publishOutcome(String jobId, long accepted, long rejected) throws IOException {
-        try (TestKafka kafka = new TestKafka()) {
-            kafka.publishRaw(topics.deployed(Topics.INGEST_OUTCOME), jobId, json.writeValueAsBytes(
-                    new IngestOutcome(jobId, accepted, rejected, OffsetDateTime.now())));
-        }
     }
 
     @Test
@@ -260,20 +200,19 @@ class ImportResourceTest {
                 .then().statusCode(greaterThan(399));
     }
 
-    private long filesInStorage() throws IOException {
-        try (var files = Files.list(Path.of(storageDir))) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".upload")).count();
-        }
+    private static byte[] fixture(String name) {
+        return resource("/apple/" + name);
     }
 
-    private static long jobsOf(String user) throws Exception {
-        try (Connection db = LocalStack.openAdminConnection();
-                PreparedStatement query = db.prepareStatement("select count(*) from imports.import_job where user_id = ?")) {
-            query.setString(1, user);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+    private List<JsonNode> eventsOf(String jobId) throws IOException {
+        return ImportApi.eventsOf(topics.deployed(Topics.RAW_APPLE_HEALTH), jobId, json);
+    }
+
+    private void publishOutcome(String jobId, long accepted, long rejected) throws IOException {
+        ImportApi.publishOutcome(topics.deployed(Topics.INGEST_OUTCOME), jobId, accepted, rejected, json);
+    }
+
+    private long filesInStorage() throws IOException {
+        return uploadsIn(storageDir);
     }
 }

@@ -21,6 +21,19 @@ class AppleDatesTest {
     }
 
     @Test
+    void readsEveryOffsetFromMinus18To18Hours() {
+        for (int minutes = -18 * 60; minutes <= 18 * 60; minutes++) {
+            int abs = Math.abs(minutes);
+            String text = String.format("2024-06-01 12:00:00 %s%02d%02d", minutes < 0 ? "-" : "+", abs / 60, abs % 60);
+            OffsetDateTime time = AppleDates.parse(text);
+            assertThat(time).as(text).isNotNull();
+            assertThat(time.getOffset().getTotalSeconds()).as(text).isEqualTo(minutes * 60);
+            assertThat(time.toLocalDateTime()).as(text).isEqualTo(java.time.LocalDateTime.of(2024, 6, 1, 12, 0));
+        }
+        assertThat(AppleDates.parse("2024-06-01 12:00:00 +1801")).isNull();
+    }
+
+    @Test
     void readsUnusualLayoutsThroughTheFallback() {
         assertThat(AppleDates.parse("2024-03-12T08:00:00+01:00")).isEqualTo(OffsetDateTime.parse("2024-03-12T08:00:00+01:00"));
         assertThat(AppleDates.parse("2024-03-12 08:00:00.250 +0100"))

@@ -47,6 +47,36 @@ class XmlSanitizingInputStreamTest {
     }
 
     @Test
+    void dropsControlBytesAtEveryPositionOfAWord() {
+        java.util.Random random = new java.util.Random(42);
+        byte[] alphabet = {'a', '<', ' ', '\t', '\n', '\r', 0x00, 0x01, 0x08, 0x0b, 0x0c, 0x0e, 0x1f, 0x20, 0x7f,
+            (byte) 0x80, (byte) 0xc3, (byte) 0xa9, (byte) 0xe0, (byte) 0xff};
+        for (int round = 0; round < 20_000; round++) {
+            int length = random.nextInt(40);
+            int offset = random.nextInt(9);
+            byte[] bytes = new byte[offset + length + random.nextInt(9)];
+            for (int i = 0; i < bytes.length; i++) {
+                // Mostly plain text, so that whole words pass the fast path too.
+                bytes[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('a' + i % 26);
+            }
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            for (int i = offset; i < offset + length; i++) {
+                byte b = bytes[i];
+                if (b < 0 || b >= 0x20 || b == '\t' || b == '\n' || b == '\r') {
+                    expected.write(b);
+                }
+            }
+            byte[] copy = bytes.clone();
+            int kept = XmlSanitizingInputStream.dropControlBytes(copy, offset, length);
+
+            assertThat(java.util.Arrays.copyOfRange(copy, offset, offset + kept)).isEqualTo(expected.toByteArray());
+            assertThat(java.util.Arrays.copyOfRange(copy, 0, offset)).isEqualTo(java.util.Arrays.copyOfRange(bytes, 0, offset));
+            assertThat(java.util.Arrays.copyOfRange(copy, offset + length, copy.length))
+                    .isEqualTo(java.util.Arrays.copyOfRange(bytes, offset + length, bytes.length));
+        }
+    }
+
+    @Test
     void aChunkOfOnlyControlBytesIsNotReportedAsEmpty() throws IOException {
         byte[] controls = new byte[100_000];
         java.util.Arrays.fill(controls, (byte) 0x0b);

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The resolved view: per bucket (a local hour for raw and hour granularity, the local date for
@@ -389,25 +390,19 @@ public final class ResolvedBuckets {
 
     /**
      * Merges overlapping amounts on the timeline: the bucket's time is cut at every slice
-     * boundary, and each piece counts only for the highest-ranked device's slice covering it (the
-     * earlier-starting one among equals), pro rata. Hands each contributing slice its amount:
-     * first the instants (equal ones summed, in order), then the intervals in their order.
+     * boundary, and each piece counts only for the slices of the highest-ranked device covering it
+     * (the earlier-starting one's device among equals), pro rata. Hands each contributing slice its
+     * amount: first the instants, then the intervals, each in their order. Two equal readings are
+     * two readings: each counts and each is its own raw point.
      */
     static void merge(List<Slice> slices, SourceRanking ranking, AmountSink sink) {
-        Map<Slice, Double> instants = null;
         List<Slice> intervals = new ArrayList<>(slices.size());
         for (Slice slice : slices) {
             if (slice.isInterval()) {
                 intervals.add(slice);
             } else {
-                if (instants == null) {
-                    instants = new LinkedHashMap<>();
-                }
-                instants.merge(slice, slice.row().value() * slice.share(), Double::sum);
+                sink.amount(slice, slice.row().value() * slice.share());
             }
-        }
-        if (instants != null) {
-            instants.forEach(sink::amount);
         }
         int n = intervals.size();
         if (n == 0) {
@@ -424,13 +419,15 @@ public final class ResolvedBuckets {
     /**
      * The sweep over the slice boundaries: edges in time order (at one instant closings before
      * openings), the covering slices in a heap ordered by device rank, the row's start, then
-     * arrival; each piece between two edges adds {@code density * seconds} to the first covering
-     * slice. The same pieces, in the same order, with the same arithmetic as a sorted set of the
+     * arrival; each piece between two edges adds {@code density * seconds} to every covering slice
+     * of the first covering slice's device. The same pieces, in the same order, with the same arithmetic as a sorted set of the
      * covering slices would give.
      */
     private static final class Timeline {
         private final List<Slice> intervals;
         private final int[] rank;
+        /** Slices of one device (same device and app) share a number. */
+        private final int[] device;
         private final long[] rowStartSecond;
         private final int[] rowStartNano;
         private final int[] heap;
@@ -441,16 +438,31 @@ public final class ResolvedBuckets {
             this.intervals = intervals;
             int n = intervals.size();
             rank = new int[n];
+            device = new int[n];
             rowStartSecond = new long[n];
             rowStartNano = new int[n];
             heap = new int[n];
             closed = new boolean[n];
+            List<StoredMetric> devices = new ArrayList<>(2);
             for (int i = 0; i < n; i++) {
                 Slice slice = intervals.get(i);
                 rank[i] = deviceRank(slice, ranking);
+                device[i] = deviceNumber(devices, slice.row());
                 rowStartSecond[i] = slice.row().start().getEpochSecond();
                 rowStartNano[i] = slice.row().start().getNano();
             }
+        }
+
+        /** A bucket's rows come from a few devices: a short scan beats hashing. */
+        private static int deviceNumber(List<StoredMetric> devices, StoredMetric row) {
+            for (int d = 0; d < devices.size(); d++) {
+                StoredMetric known = devices.get(d);
+                if (Objects.equals(known.device(), row.device()) && Objects.equals(known.app(), row.app())) {
+                    return d;
+                }
+            }
+            devices.add(row);
+            return devices.size() - 1;
         }
 
         double[] contributions() {
@@ -512,7 +524,14 @@ public final class ResolvedBuckets {
                     int best = first();
                     if (best >= 0) {
                         double seconds = (at - previous) / 1e9;
-                        contribution[best] += density[best] * seconds;
+                        // The best device's amounts covering this piece all count (two meals of one
+                        // diary day add up); other devices' amounts for the same moment do not.
+                        for (int h = 0; h < heapSize; h++) {
+                            int i = heap[h];
+                            if (!closed[i] && device[i] == device[best]) {
+                                contribution[i] += density[i] * seconds;
+                            }
+                        }
                     }
                 }
                 if ((e & 1) == 0) {

@@ -17,12 +17,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
  * Test-only: ResolvedBuckets as it was before the read path was made to stream (commit d826d7d), kept
  * verbatim (only renamed) as the reference the new read path must answer exactly like
- * (ReadPathEquivalenceTest). Do not change it to make a test pass.
+ * (ReadPathEquivalenceTest). Do not change it to make a test pass. Two deliberate changes of
+ * behaviour were made to it and to the read path together: the winning device's overlapping
+ * amounts all add up (main's fd56a1e, two meals of one diary day), and two equal readings are
+ * two readings (each counts and each is its own raw point; the map keyed by slice had merged them).
  *
  * <p>Original documentation:
  *
@@ -130,7 +134,7 @@ final class ReferenceResolvedBuckets {
             if (!dailies.isEmpty()) {
                 dailies.forEach(slice -> accumulator.addDaily(slice.row()));
             } else if (!amounts.isEmpty()) {
-                merge(amounts, ranking).forEach((slice, amount) -> accumulator.addAmount(amount, slice.row()));
+                merge(amounts, ranking).forEach(entry -> accumulator.addAmount(entry.getValue(), entry.getKey().row()));
             } else {
                 bestDeviceSamples(slices, ranking).forEach(slice -> accumulator.addSample(slice.row().value(),
                         slice.row()));
@@ -144,7 +148,9 @@ final class ReferenceResolvedBuckets {
             List<MetricPoint> points = new ArrayList<>();
             List<Slice> amounts = ofAggregation(slices, Aggregation.CUMULATIVE);
             if (!amounts.isEmpty()) {
-                merge(amounts, ranking).forEach((slice, amount) -> {
+                merge(amounts, ranking).forEach(entry -> {
+                    Slice slice = entry.getKey();
+                    double amount = entry.getValue();
                     StoredMetric row = slice.row();
                     ZoneOffset offset = ZoneOffset.ofTotalSeconds(row.utcOffsetSeconds());
                     points.add(new MetricPoint(slice.from().atOffset(offset), slice.to().atOffset(offset), amount,
@@ -181,14 +187,14 @@ final class ReferenceResolvedBuckets {
      * boundary, and each piece counts only for the highest-ranked device's slice covering it (the
      * earlier-starting one among equals), pro rata. Answers each contributing slice's amount.
      */
-    static Map<Slice, Double> merge(List<Slice> slices, SourceRanking ranking) {
-        Map<Slice, Double> amounts = new LinkedHashMap<>();
+    static List<Map.Entry<Slice, Double>> merge(List<Slice> slices, SourceRanking ranking) {
+        List<Map.Entry<Slice, Double>> amounts = new ArrayList<>();
         List<Slice> intervals = new ArrayList<>();
         for (Slice slice : slices) {
             if (slice.isInterval()) {
                 intervals.add(slice);
             } else {
-                amounts.merge(slice, slice.row().value() * slice.share(), Double::sum);
+                amounts.add(Map.entry(slice, slice.row().value() * slice.share()));
             }
         }
         int[] rank = new int[intervals.size()];
@@ -206,9 +212,14 @@ final class ReferenceResolvedBuckets {
         Instant previous = null;
         for (Edge edge : edges) {
             if (previous != null && !covering.isEmpty() && edge.at().isAfter(previous)) {
-                int best = covering.first();
+                StoredMetric best = intervals.get(covering.first()).row();
                 double seconds = Duration.between(previous, edge.at()).toNanos() / 1e9;
-                contribution[best] += intervals.get(best).density() * seconds;
+                for (int i : covering) {
+                    if (Objects.equals(intervals.get(i).row().device(), best.device())
+                            && Objects.equals(intervals.get(i).row().app(), best.app())) {
+                        contribution[i] += intervals.get(i).density() * seconds;
+                    }
+                }
             }
             if (edge.opens()) {
                 covering.add(edge.index());
@@ -219,7 +230,7 @@ final class ReferenceResolvedBuckets {
         }
         for (int i = 0; i < intervals.size(); i++) {
             if (contribution[i] > 0) {
-                amounts.merge(intervals.get(i), contribution[i], Double::sum);
+                amounts.add(Map.entry(intervals.get(i), contribution[i]));
             }
         }
         return amounts;

@@ -124,6 +124,33 @@ class ResolutionTest {
     }
 
     @Test
+    void overlappingAmountsOfOneDeviceAddUpWhileAnotherDevicesDoNot() {
+        // Two meals of one diary day each cover the whole local date; an app's copy of the same day does not add.
+        List<StoredMetric> rows = List.of(
+                amount("myfitnesspal", null, 412, "2025-03-06T00:00:00Z", "2025-03-07T00:00:00Z"),
+                amount("myfitnesspal", null, 655, "2025-03-06T00:00:00Z", "2025-03-07T00:00:00Z"),
+                amount("apple_health", "iPhone", "MyFitnessPal", 1000, "2025-03-06T00:00:00Z", "2025-03-07T00:00:00Z"),
+                amount("apple_health", "Apple Watch", 300, "2025-03-06T12:00:00Z", "2025-03-06T13:00:00Z"),
+                amount("apple_health", "Apple Watch", 200, "2025-03-06T12:00:00Z", "2025-03-06T13:00:00Z"));
+        Metric energy = Vocabulary.metric("dietary_energy").orElseThrow();
+
+        List<MetricPoint> diary = ResolvedBuckets.daily(rows, days("2025-03-06", "2025-03-06"),
+                SourceRanking.forMetric(policy(Map.of("nutrition", List.of("myfitnesspal", "apple_health")),
+                        Map.of(), Set.of()), energy), true);
+        assertThat(diary).singleElement().satisfies(p -> {
+            assertThat(p.source()).isEqualTo("myfitnesspal");
+            assertThat(p.value()).isCloseTo(1067, within(1e-9));
+        });
+
+        // Apple first: the Watch's two amounts of 12:00-13:00 add up and replace the iPhone's share of that hour.
+        List<MetricPoint> apple = ResolvedBuckets.daily(rows, days("2025-03-06", "2025-03-06"),
+                SourceRanking.forMetric(policy(Map.of("nutrition", List.of("apple_health", "myfitnesspal")),
+                        Map.of(), Set.of()), energy), true);
+        assertThat(apple).singleElement().satisfies(p -> assertThat(p.value())
+                .isCloseTo(500 + 1000 * 23.0 / 24, within(1e-9)));
+    }
+
+    @Test
     void oneSourceOnItsOwnIsTheWinnerEverywhere() {
         List<StoredMetric> rows = List.of(amount("push", null, 100, "2024-03-10T08:00:00Z", "2024-03-10T08:30:00Z"));
 

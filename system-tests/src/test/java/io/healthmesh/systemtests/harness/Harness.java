@@ -5,12 +5,14 @@ import io.healthmesh.testsupport.ServiceProcess;
 import io.healthmesh.testsupport.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -34,16 +36,24 @@ public final class Harness {
     private final Path root;
     private final Path logDirectory;
     private final String topicPrefix;
+    /** What Withings must put in its callback path; the simulated Withings of the tests uses it. */
+    public static final String WITHINGS_NOTIFY_SECRET = "it-withings-notify-secret";
+
     private final String serviceSecret;
+    private final String tokenKey;
     private final Map<ServiceModule, ServiceProcess> running = new EnumMap<>(ServiceModule.class);
     /** Every service's port is fixed up front, so each can be told where the others answer. */
     private final Map<ServiceModule, Integer> ports = new EnumMap<>(ServiceModule.class);
+    private final List<ServiceProcess> replicas = new ArrayList<>();
 
     private Harness(Path root, Path logDirectory) {
         this.root = root;
         this.logDirectory = logDirectory;
         this.topicPrefix = TestTopics.freshPrefix();
         this.serviceSecret = "it-" + UUID.randomUUID();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.tokenKey = Base64.getEncoder().encodeToString(key);
         TestTopics.createAll(LocalStack.kafkaBootstrapServers(), topicPrefix);
         for (ServiceModule service : ServiceModule.values()) {
             ports.put(service, ServiceProcess.freePort());
@@ -103,6 +113,15 @@ public final class Harness {
         return process;
     }
 
+    /** Starts another replica of a running service (same environment plus extras, its own port). */
+    public synchronized ServiceProcess startReplica(ServiceModule service, Map<String, String> extraEnvironment) {
+        ServiceProcess replica = create(service, extraEnvironment, ServiceProcess.freePort());
+        replicas.add(replica);
+        replica.start();
+        replica.awaitReady(READY_TIMEOUT);
+        return replica;
+    }
+
     public synchronized ServiceProcess process(ServiceModule service) {
         ServiceProcess process = running.get(service);
         if (process == null) {
@@ -113,6 +132,7 @@ public final class Harness {
 
     public synchronized void stopAll() {
         running.values().forEach(ServiceProcess::stop);
+        replicas.forEach(ServiceProcess::stop);
     }
 
     /** A JDBC connection to the test database as the admin role (reads every service's schema). */
@@ -133,6 +153,10 @@ public final class Harness {
     }
 
     private ServiceProcess create(ServiceModule service, Map<String, String> extraEnvironment) {
+        return create(service, extraEnvironment, ports.get(service));
+    }
+
+    private ServiceProcess create(ServiceModule service, Map<String, String> extraEnvironment, int port) {
         Path jar = root.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isDirectory(root.resolve(service.module()))) {
             throw new IllegalStateException("No module " + service.module() + " under " + root);
@@ -141,18 +165,25 @@ public final class Harness {
         environment.put("PGHOST", LocalStack.pgHost());
         environment.put("PGPORT", String.valueOf(LocalStack.pgPort()));
         environment.put("HEALTHMESH_DB_NAME", LocalStack.TEST_DATABASE);
+        // The test database is shared with every checkout on the machine (see service-commons' %test).
+        environment.put("QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:future");
         // Local-only passwords: each service role's password is its name (deploy/local/stack.sh).
         environment.put("QUARKUS_DATASOURCE_PASSWORD", service.dbRole());
         environment.put("KAFKA_BOOTSTRAP_SERVERS", LocalStack.kafkaBootstrapServers());
         environment.put("HEALTHMESH_TOPIC_PREFIX", topicPrefix);
         environment.put("HEALTHMESH_SERVICE_SECRET", serviceSecret);
+        environment.put("HEALTHMESH_TOKEN_KEY", tokenKey);
+        // Connectors need their app's credentials in prod; tests that talk to a simulated
+        // provider override the URLs (and may override these) through extraEnvironment.
+        environment.put("WITHINGS_CLIENT_ID", "it-withings-client");
+        environment.put("WITHINGS_CLIENT_SECRET", "it-withings-client-secret");
+        environment.put("WITHINGS_NOTIFY_SECRET", WITHINGS_NOTIFY_SECRET);
         environment.put("HEALTHMESH_IMPORTS_STORAGE_DIR", logDirectory.resolveSibling("imports").toString());
         for (ServiceModule other : ServiceModule.values()) {
             String key = "QUARKUS_REST_CLIENT_" + other.module().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL";
             environment.put(key, "http://127.0.0.1:" + ports.get(other));
         }
         environment.putAll(extraEnvironment);
-        int port = ports.get(service);
         return new ServiceProcess(service.module(), jar, port, SERVICE_JVM, environment,
                 logDirectory.resolve(service.module() + "-" + port + ".log"));
     }

@@ -1,0 +1,15 @@
+package io.healthmesh.connector.sync.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One sync task as a replica claimed it.
+ *
+ * @param windowFrom start of the window to fetch (backfill, targeted), or null: since the cursor
+ * @param windowTo end of the window (exclusive), or null
+ * @param attempts claims so far, this one included
+ */
+public record SyncTask(UUID id, String userId, String source, String dataType, TaskKind kind, Instant windowFrom,
+        Instant windowTo, TaskState state, String leaseOwner, int attempts, Instant createdAt) {
+}

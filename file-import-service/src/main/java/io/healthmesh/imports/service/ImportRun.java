@@ -1,0 +1,108 @@
+package io.healthmesh.imports.service;
+
+import io.healthmesh.contracts.event.Envelope;
+import io.healthmesh.contracts.event.Reading;
+import io.healthmesh.contracts.event.Session;
+import io.healthmesh.imports.domain.ImportJob;
+import io.healthmesh.imports.domain.JobProgress;
+import io.healthmesh.imports.messaging.RawEventPublisher;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The running state of one claimed job, whatever its kind: what was sent, the distinct events,
+ * skips and a sample of errors. The job's thread writes it; the worker's heartbeat reads it and
+ * may ask it to stop (cancel, lease lost), which takes effect at the next event.
+ */
+public final class ImportRun {
+
+    private static final int ERROR_SAMPLE = 20;
+
+    private final ImportJob job;
+    private final String source;
+    private final RawEventPublisher.Batch batch;
+    private final DistinctEventCounter distinct;
+    private final OffsetDateTime emitted = OffsetDateTime.now(ZoneOffset.UTC);
+    private final Map<String, Long> skipped = new ConcurrentHashMap<>();
+    private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong records = new AtomicLong();
+    private volatile LongSupplier bytesRead = () -> 0;
+    private volatile String stopReason;
+
+    ImportRun(ImportJob job, String source, RawEventPublisher.Batch batch, DistinctEventCounter distinct) {
+        this.job = job;
+        this.source = source;
+        this.batch = batch;
+        this.distinct = distinct;
+    }
+
+    public ImportJob job() {
+        return job;
+    }
+
+    public void reading(Reading reading) {
+        publish(Envelope.reading(job.userId(), source, reading, emitted));
+    }
+
+    public void session(Session session) {
+        publish(Envelope.session(job.userId(), source, session, emitted));
+    }
+
+    /** A record that produced no event, counted by reason. */
+    public void skipped(String reason) {
+        records.incrementAndGet();
+        skipped.merge(reason, 1L, Long::sum);
+    }
+
+    /** Keeps a message for the job's error sample (the first few only). */
+    public void note(String error) {
+        if (errors.size() < ERROR_SAMPLE) {
+            errors.add(error);
+        }
+    }
+
+    /** Where the job's reader is in the upload, for progress. */
+    void trackBytes(LongSupplier bytesRead) {
+        this.bytesRead = bytesRead;
+    }
+
+    private void publish(Envelope event) {
+        if (stopReason != null) {
+            throw new StopRequested(stopReason);
+        }
+        records.incrementAndGet();
+        batch.send(event);
+        distinct.add(event.eventId());
+    }
+
+    JobProgress progress() {
+        return new JobProgress(bytesRead.getAsLong(), records.get(), batch.acknowledged(), Map.copyOf(skipped),
+                List.copyOf(errors));
+    }
+
+    RawEventPublisher.Batch batch() {
+        return batch;
+    }
+
+    DistinctEventCounter distinct() {
+        return distinct;
+    }
+
+    void stop(String reason) {
+        stopReason = reason;
+    }
+
+    /** Thrown from inside a parser's callbacks to stop a job (cancel asked, or lease lost). */
+    static final class StopRequested extends RuntimeException {
+        StopRequested(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}
