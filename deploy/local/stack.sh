@@ -539,6 +539,18 @@ kafka_pids() { # our broker: kafka.Kafka on our server.properties
     done
 }
 
+foreign_kafka_pids() { # a broker of another checkout of this repository serving our listeners
+    local p props
+    for p in /proc/[0-9]*; do
+        [[ -r $p/cmdline ]] || continue
+        props=$(tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -A1 -x 'kafka.Kafka' | sed -n 2p)
+        [[ -n $props && $props != "$KDIR/server.properties" && -r $props ]] || continue
+        if grep -qx "listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$CONTROLLER_PORT" "$props"; then
+            echo "${p#/proc/}"
+        fi
+    done
+}
+
 kafka_tool_java() { # extra java options come first, then the main class and arguments
     java -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
         -Dlog4j2.configurationFile="$SCRIPT_DIR/kafka/log4j2-tools.properties" "$@"
@@ -596,6 +608,10 @@ kafka_up() {
             die "the stack's Kafka runs with other listeners ($(grep '^listeners=' "$KDIR/server.properties")); run '$0 down' first"
         fi
         say "Kafka: broker already running (pid $pids)"
+    elif [[ -n $(foreign_kafka_pids) ]]; then
+        # Worktrees of one repository share the machine's ports: use the broker another one started
+        # (down here leaves it running; its own checkout stops it).
+        say "Kafka: using the broker another checkout started (pid $(echo $(foreign_kafka_pids)))"
     else
         port_open "$KAFKA_HOST" "$KAFKA_PORT" &&
             die "$KAFKA_HOST:$KAFKA_PORT is taken by another process; set KAFKA_BOOTSTRAP_SERVERS to a free host:port"
@@ -680,7 +696,7 @@ PostgreSQL $PG_MAJOR at $PG_HOST:$PG_PORT ($where)
   reactive:  postgresql://$PG_HOST:$PG_PORT/healthmesh   (quarkus.datasource.db-version=$PG_MAJOR)
   roles:     ${SERVICE_ROLES[*]} (password = role name, schema = role name);
              admin $ADMIN_ROLE/$ADMIN_ROLE owns both databases (local only)
-Kafka $KAFKA_VERSION at $KAFKA_BOOTSTRAP (KRaft, controller $KAFKA_HOST:$CONTROLLER_PORT, pid $(kafka_pids | xargs))
+Kafka $KAFKA_VERSION at $KAFKA_BOOTSTRAP (KRaft, controller $KAFKA_HOST:$CONTROLLER_PORT, pid $(kafka_pids | xargs)$(foreign_kafka_pids | xargs))
 Environment: PGHOST=$PG_HOST PGPORT=$PG_PORT KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP
   eval "\$($0 env)"
 EOF
@@ -736,8 +752,12 @@ cmd_status() {
         ok=1
     fi
     pids=$(kafka_pids)
+    local foreign
+    foreign=$(foreign_kafka_pids)
     if [[ -n $pids ]] && [[ -d $KDIR/lib ]] && topics_tool 5 check "$KAFKA_BOOTSTRAP" >/dev/null 2>&1; then
         say "Kafka answers at $KAFKA_BOOTSTRAP (pid $(echo $pids))"
+    elif [[ -z $pids && -n $foreign ]] && [[ -d $KDIR/lib ]] && topics_tool 5 check "$KAFKA_BOOTSTRAP" >/dev/null 2>&1; then
+        say "Kafka answers at $KAFKA_BOOTSTRAP (pid $(echo $foreign), started by another checkout)"
     elif [[ -n $pids ]]; then
         say "Kafka: process $(echo $pids) runs but does not serve metadata at $KAFKA_BOOTSTRAP (log $KDIR/logs/server.log)"
         ok=1
