@@ -1,6 +1,7 @@
 package io.healthmesh.bench;
 
 import io.healthmesh.contracts.validation.EventValidator;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -9,6 +10,7 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,15 +20,40 @@ import java.util.stream.Collector;
 
 /**
  * The read floor: the normalizer's own metric query (UnifiedReadRepository.METRICS, same
- * parameters) over the reactive PostgreSQL client it uses (Vert.x 4, from the bench JVM), with
+ * parameters; kept in step with it) over the reactive PostgreSQL client it uses (Vert.x 4, from the bench JVM), with
  * the pool the normalizer gets from Quarkus (20 connections, prepared statements cached). Every
  * column the normalizer reads is decoded and read, but rows are not kept (a collector folds them),
  * so this is what PostgreSQL, the wire and row decoding cost, without the service's work.
  */
 final class SqlFloor implements AutoCloseable {
 
-    /** Copied from normalizer-service UnifiedReadRepository.METRICS. */
+    /**
+     * Copied from normalizer-service UnifiedReadRepository.METRICS: rows starting from an hour
+     * before the range on, in the read index's order.
+     */
     static final String METRICS = """
+            SELECT source, device, app, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
+            FROM unified_metric
+            WHERE user_id = $1 AND metric = $2 AND start_time >= $3 AND start_time < $4 AND end_time >= $5
+            ORDER BY start_time, source, device
+            LIMIT $6
+            """;
+
+    /**
+     * Copied from UnifiedReadRepository.LONG_METRICS: readings longer than an hour that start in the
+     * month before that (their own index). The normalizer runs it first, then {@link #METRICS}.
+     */
+    static final String LONG_METRICS = """
+            SELECT source, device, app, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
+            FROM unified_metric
+            WHERE user_id = $1 AND metric = $2 AND start_time >= $3 AND start_time < $4 AND end_time >= $5
+              AND end_time - start_time > interval '1 hour'
+            ORDER BY start_time, source, device
+            LIMIT $6
+            """;
+
+    /** The normalizer's query before (a month back in one range, for the diagnostics): the same rows. */
+    static final String PREVIOUS = """
             SELECT source, device, app, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
             FROM unified_metric
             WHERE user_id = $1 AND metric = $2 AND start_time >= $3 AND start_time < $4 AND end_time >= $5
@@ -70,13 +97,37 @@ final class SqlFloor implements AutoCloseable {
 
     /**
      * The rows the normalizer fetches for {@code [from, to)} (already widened by a day on each side
-     * for day granularity, as the normalizer does): start bound {@code from - 31 days}, limit as given.
+     * for day granularity, as the normalizer does), as it fetches them: its two queries pipelined on
+     * one connection, its parameters, limit as given.
      */
     Fold fetch(String userId, String metric, Instant from, Instant to, int limit, long timeoutSeconds)
             throws Exception {
-        Instant earliestStart = from.minus(EventValidator.MAX_READING_INTERVAL);
-        return fetch(METRICS, Tuple.tuple(List.of(userId, metric, utc(earliestStart), utc(to), utc(from), limit)),
-                timeoutSeconds);
+        Tuple longParams = longParams(userId, metric, from, limit);
+        Tuple params = params(userId, metric, from, to, limit);
+        return pool.withConnection(connection -> {
+            Future<SqlResult<Fold>> longRows = connection.preparedQuery(LONG_METRICS).collecting(FOLD).execute(longParams);
+            Future<SqlResult<Fold>> rows = connection.preparedQuery(METRICS).collecting(FOLD).execute(params);
+            return Future.join(longRows, rows).map(done -> new Fold(longRows.result().value().rows()
+                    + rows.result().value().rows(), longRows.result().value().checksum()
+                    + rows.result().value().checksum()));
+        }).toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
+    }
+
+    /** The parameters of {@link #LONG_METRICS}, as UnifiedReadRepository sets them. */
+    static Tuple longParams(String userId, String metric, Instant from, int limit) {
+        return Tuple.tuple(List.of(userId, metric, utc(from.minus(EventValidator.MAX_READING_INTERVAL)),
+                utc(from.minus(Duration.ofHours(1))), utc(from), limit));
+    }
+
+    /** The parameters of {@link #METRICS}, as UnifiedReadRepository sets them. */
+    static Tuple params(String userId, String metric, Instant from, Instant to, int limit) {
+        return Tuple.tuple(List.of(userId, metric, utc(from.minus(Duration.ofHours(1))), utc(to), utc(from), limit));
+    }
+
+    /** The parameters of {@link #PREVIOUS}. */
+    static Tuple previousParams(String userId, String metric, Instant from, Instant to, int limit) {
+        return Tuple.tuple(List.of(userId, metric, utc(from.minus(EventValidator.MAX_READING_INTERVAL)), utc(to),
+                utc(from), limit));
     }
 
     /** Any query whose columns are those of {@link #METRICS}. */

@@ -4,12 +4,16 @@ import io.healthmesh.contracts.event.Aggregation;
 import io.healthmesh.contracts.validation.EventValidator;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.domain.StoredSession;
+import io.healthmesh.normalizer.service.PointFold;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,11 +22,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collector;
 
 /** Reads unified metrics and sessions of one user over a time range. */
 @ApplicationScoped
 public class UnifiedReadRepository {
 
+    /**
+     * One user's rows of a metric starting in {@code [$3, $4)} and ending at or after {@code $5}, in
+     * (start_time, source, device) order: the read index's own order (V3__read_indexes.sql), no
+     * sort.
+     */
     private static final String METRICS = """
             SELECT source, device, app, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
             FROM unified_metric
@@ -30,6 +40,19 @@ public class UnifiedReadRepository {
             ORDER BY start_time, source, device
             LIMIT $6
             """;
+
+    /** The same for readings longer than an hour, from their own (partial) index. */
+    private static final String LONG_METRICS = """
+            SELECT source, device, app, value, aggregation, start_time, end_time, utc_offset, local_date, zone, quality
+            FROM unified_metric
+            WHERE user_id = $1 AND metric = $2 AND start_time >= $3 AND start_time < $4 AND end_time >= $5
+              AND end_time - start_time > interval '1 hour'
+            ORDER BY start_time, source, device
+            LIMIT $6
+            """;
+
+    /** Readings longer than this have their own index (the partial index's predicate). */
+    private static final Duration LONG_READING = Duration.ofHours(1);
 
     /** Every metric of the vocabulary at once: the index serves each code as its own range. */
     private static final String ALL_METRICS = """
@@ -54,14 +77,40 @@ public class UnifiedReadRepository {
     }
 
     /**
-     * Rows that may touch {@code [from, to)}: starting before {@code to}, ending at or after
-     * {@code from}; the start bound uses the longest interval a reading may span so the
-     * (user_id, metric, start_time) index bounds the scan on both sides.
+     * Rows that may touch {@code [from, to)} (start before {@code to}, end at or after
+     * {@code from}), in (start_time, source, device) order, at most {@code limit}, handed to
+     * {@code fold} one by one as they are decoded (on the connection's event loop), never held as
+     * a result set: a year of minute readings is folded with memory for the fold's state only.
+     * Answers the fold once every row is in; a failure of the fold fails the read.
+     *
+     * <p>A reading may start up to the longest interval allowed (31 days) before {@code from}.
+     * Rows starting from {@code from - 1 h} on come from the read index; one starting earlier that
+     * still reaches {@code from} is longer than an hour, so the month before is searched only among
+     * those, in their own index. Every row of that first query starts before every row of the
+     * second, so the two in turn are the rows in order (ORDER BY over a UNION ALL of the two let
+     * the planner sort the whole union instead).
      */
-    public Uni<List<StoredMetric>> metrics(String userId, String metric, Instant from, Instant to, int limit) {
-        Instant earliestStart = from.minus(EventValidator.MAX_READING_INTERVAL);
-        Tuple params = Tuple.tuple(List.of(userId, metric, utc(earliestStart), utc(to), utc(from), limit));
-        return pool.preparedQuery(METRICS).execute(params).map(UnifiedReadRepository::toMetrics);
+    public Uni<PointFold> metrics(String userId, String metric, Instant from, Instant to, int limit,
+            PointFold fold) {
+        Instant shortStart = from.minus(LONG_READING);
+        Tuple longParams = Tuple.tuple(List.of(userId, metric, utc(from.minus(EventValidator.MAX_READING_INTERVAL)),
+                utc(shortStart), utc(from), limit));
+        // The second keeps the whole limit: more rows than that in all are refused by the raw read's
+        // cap either way, and fewer are all fetched either way.
+        Tuple params = Tuple.tuple(List.of(userId, metric, utc(shortStart), utc(to), utc(from), limit));
+        Collector<io.vertx.sqlclient.Row, PointFold, PointFold> collector = Collector.of(() -> fold,
+                (f, row) -> f.accept(toMetric(row, 0)), (a, b) -> {
+                    throw new UnsupportedOperationException("one fold per read");
+                });
+        // Both on one connection, the second sent without waiting for the first (pipelined); the
+        // answers come back in order. Collectors are only on the core API (not the Mutiny one).
+        return UniHelper.toUni(pool.getDelegate().withConnection(connection -> {
+            Future<?> longRows = connection.preparedQuery(LONG_METRICS).collecting(collector)
+                    .execute(longParams.getDelegate());
+            Future<?> rows = connection.preparedQuery(METRICS).collecting(collector).execute(params.getDelegate());
+            // join: the connection goes back to the pool only once both are answered, failed or not.
+            return Future.join(longRows, rows).map(done -> fold);
+        }));
     }
 
     /** Rows of every given metric that may touch {@code [from, to)}, grouped by metric code. */
@@ -73,7 +122,7 @@ public class UnifiedReadRepository {
         return pool.preparedQuery(ALL_METRICS).execute(params).map(rows -> {
             Map<String, List<StoredMetric>> byMetric = new HashMap<>();
             for (Row row : rows) {
-                byMetric.computeIfAbsent(row.getString("metric"), m -> new ArrayList<>()).add(toMetric(row));
+                byMetric.computeIfAbsent(row.getString(0), m -> new ArrayList<>()).add(toMetric(row.getDelegate(), 1));
             }
             return byMetric;
         });
@@ -85,20 +134,30 @@ public class UnifiedReadRepository {
         return pool.preparedQuery(SESSIONS).execute(params).map(UnifiedReadRepository::toSessions);
     }
 
-    private static List<StoredMetric> toMetrics(RowSet<Row> rows) {
-        List<StoredMetric> metrics = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            metrics.add(toMetric(row));
-        }
-        return metrics;
+    /** The columns of {@link #METRICS} from position {@code first} on, by position (no name lookups). */
+    private static StoredMetric toMetric(io.vertx.sqlclient.Row row, int first) {
+        OffsetDateTime startTime = row.getOffsetDateTime(first + 5);
+        OffsetDateTime endTime = row.getOffsetDateTime(first + 6);
+        Instant start = startTime.toInstant();
+        Instant end = endTime.equals(startTime) ? start : endTime.toInstant();
+        return new StoredMetric(row.getString(first), row.getString(first + 1), row.getString(first + 2),
+                row.getDouble(first + 3), aggregation(row.getString(first + 4)), start, end,
+                row.getInteger(first + 7), row.getLocalDate(first + 8), row.getString(first + 9),
+                row.getDouble(first + 10));
     }
 
-    private static StoredMetric toMetric(Row row) {
-        return new StoredMetric(row.getString("source"), row.getString("device"), row.getString("app"),
-                row.getDouble("value"), Aggregation.valueOf(row.getString("aggregation").toUpperCase(Locale.ROOT)),
-                row.getOffsetDateTime("start_time").toInstant(), row.getOffsetDateTime("end_time").toInstant(),
-                row.getInteger("utc_offset"), row.getLocalDate("local_date"), row.getString("zone"),
-                row.getDouble("quality"));
+    /** The column's code (the table's check allows only these three): by length, then checked. */
+    private static Aggregation aggregation(String code) {
+        Aggregation aggregation = switch (code.length()) {
+            case 6 -> Aggregation.SAMPLE;
+            case 10 -> Aggregation.CUMULATIVE;
+            case 5 -> Aggregation.DAILY;
+            default -> null;
+        };
+        if (aggregation != null && aggregation.code().equals(code)) {
+            return aggregation;
+        }
+        return Aggregation.valueOf(code.toUpperCase(Locale.ROOT));
     }
 
     private static List<StoredSession> toSessions(RowSet<Row> rows) {

@@ -7,18 +7,19 @@ import io.healthmesh.normalizer.domain.TimeWindow;
 import io.healthmesh.normalizer.service.BucketSlices.Slice;
 import io.healthmesh.normalizer.service.MetricBuckets.Accumulator;
 import io.healthmesh.normalizer.service.SourceRanking.Standing;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * The resolved view: per bucket (a local hour for raw and hour granularity, the local date for
@@ -27,30 +28,47 @@ import java.util.TreeSet;
  * the timeline (each moment counted once, from the highest-ranked device covering it, pro rata);
  * samples come from its highest-ranked device with samples in the bucket; a daily value is taken
  * whole.
+ *
+ * <p>A bucket keeps only the slices of the best source seen so far in it (the others cannot win
+ * it). Fed in start-time order ({@link #fold} with {@code startOrdered}), a bucket no later row can
+ * reach is resolved and its slices dropped as the rows go by, so a year of minute readings never
+ * sits in memory at once. Daily values are placed by their own local date, not their start: one
+ * arriving for a bucket already resolved is still applied (see {@link Bucket#add}).
  */
 public final class ResolvedBuckets {
+
+    /**
+     * Offsets lie within +-18 h: a row starting at t or later falls on local dates from that of
+     * t - 18 h on (its first bucket is its start's local date, the next ones later).
+     */
+    private static final long MOST_NEGATIVE_OFFSET_SECONDS = 18 * 3600L;
+    /**
+     * An hour bucket starts at most an hour before the rows in it (the local hour truncated,
+     * resolved with the row's own offset, or moved forward out of a gap); two, to be safe.
+     */
+    private static final long HOUR_BUCKETS_BEHIND_SECONDS = 2 * 3600L;
 
     private ResolvedBuckets() {
     }
 
     public static List<MetricPoint> hourly(List<StoredMetric> rows, TimeWindow window, SourceRanking ranking,
             boolean additiveDaily) {
-        return resolved(rows, window, ChronoUnit.HOURS, ranking, additiveDaily);
+        return fold(ChronoUnit.HOURS, window, ranking, additiveDaily, false).over(rows);
     }
 
     public static List<MetricPoint> daily(List<StoredMetric> rows, TimeWindow window, SourceRanking ranking,
             boolean additiveDaily) {
-        return resolved(rows, window, ChronoUnit.DAYS, ranking, additiveDaily);
+        return fold(ChronoUnit.DAYS, window, ranking, additiveDaily, false).over(rows);
     }
 
-    private static List<MetricPoint> resolved(List<StoredMetric> rows, TimeWindow window, ChronoUnit unit,
-            SourceRanking ranking, boolean additiveDaily) {
-        List<MetricPoint> points = new ArrayList<>();
-        for (Bucket bucket : buckets(rows, window, unit, ranking).values()) {
-            points.add(bucket.resolve(ranking, additiveDaily));
-        }
-        points.sort(MetricBuckets.POINT_ORDER);
-        return points;
+    /**
+     * Hour or day buckets of the resolved view, one row at a time. With {@code startOrdered} the
+     * rows must come in start-time order (the read query's order) and buckets are resolved as soon
+     * as no later row can reach them; a row out of order is an error.
+     */
+    public static PointFold fold(ChronoUnit unit, TimeWindow window, SourceRanking ranking, boolean additiveDaily,
+            boolean startOrdered) {
+        return new ResolvedFold(new BucketCalendar(unit, window), ranking, additiveDaily, startOrdered);
     }
 
     /**
@@ -58,112 +76,306 @@ public final class ResolvedBuckets {
      * parts of its amounts that count after the device merge; daily values per local date.
      */
     public static List<MetricPoint> raw(List<StoredMetric> rows, TimeWindow window, SourceRanking ranking) {
+        return rawFold(window, ranking).over(rows);
+    }
+
+    /** {@link #raw}: the rows are kept (a raw read is capped), the points made at the end. */
+    public static PointFold rawFold(TimeWindow window, SourceRanking ranking) {
+        return new PointFold() {
+            private final List<StoredMetric> rows = new ArrayList<>();
+
+            @Override
+            public void accept(StoredMetric row) {
+                rows.add(row);
+            }
+
+            @Override
+            public long rows() {
+                return rows.size();
+            }
+
+            @Override
+            public List<MetricPoint> finish() {
+                return rawPoints(rows, window, ranking);
+            }
+        };
+    }
+
+    private static List<MetricPoint> rawPoints(List<StoredMetric> rows, TimeWindow window, SourceRanking ranking) {
         List<MetricPoint> points = new ArrayList<>();
-        List<StoredMetric> finer = rows.stream().filter(r -> r.aggregation() != Aggregation.DAILY).toList();
-        List<StoredMetric> dailies = rows.stream().filter(r -> r.aggregation() == Aggregation.DAILY).toList();
-        for (Bucket bucket : buckets(finer, window, ChronoUnit.HOURS, ranking).values()) {
-            points.addAll(bucket.rawPoints(ranking));
-        }
-        for (Bucket bucket : buckets(dailies, window, ChronoUnit.DAYS, ranking).values()) {
-            Standing winner = bucket.winner();
-            for (Slice slice : bucket.slicesOf(winner)) {
-                MetricPoint raw = MetricBuckets.rawPoint(slice.row(), winner.rank(), winner.fallback());
-                points.add(attributed(raw, winner.source()));
+        Grouping finer = new Grouping(new BucketCalendar(ChronoUnit.HOURS, window), ranking);
+        Grouping dailies = new Grouping(new BucketCalendar(ChronoUnit.DAYS, window), ranking);
+        for (StoredMetric row : rows) {
+            if (row.aggregation() != Aggregation.DAILY) {
+                finer.add(row);
             }
         }
-        points.sort(MetricBuckets.POINT_ORDER);
+        for (StoredMetric row : rows) {
+            if (row.aggregation() == Aggregation.DAILY) {
+                dailies.add(row);
+            }
+        }
+        for (Bucket bucket : finer.buckets) {
+            bucket.rawPoints(ranking, points);
+        }
+        for (Bucket bucket : dailies.buckets) {
+            Standing winner = bucket.winner;
+            for (Slice slice : bucket.dailies) {
+                points.add(MetricBuckets.rawPoint(slice.row(), winner.source(), winner.rank(), winner.fallback()));
+            }
+        }
+        MetricBuckets.sort(points);
         return points;
     }
 
-    private static Map<Object, Bucket> buckets(List<StoredMetric> rows, TimeWindow window, ChronoUnit unit,
-            SourceRanking ranking) {
-        Map<Object, Bucket> buckets = new LinkedHashMap<>();
-        for (StoredMetric row : rows) {
-            Standing standing = ranking.standing(row.source(), row.app());
-            for (Slice slice : BucketSlices.of(row, unit, window)) {
+    /** Buckets in the order they were first reached; each keeps its best source's slices. */
+    private static class Grouping implements BucketCalendar.SliceSink {
+        final BucketCalendar calendar;
+        final SourceRanking ranking;
+        final boolean days;
+        final Map<Object, Bucket> byKey = new HashMap<>();
+        final List<Bucket> buckets = new ArrayList<>();
+        private Standing standing;
+
+        Grouping(BucketCalendar calendar, SourceRanking ranking) {
+            this.calendar = calendar;
+            this.ranking = ranking;
+            this.days = calendar.unit() == ChronoUnit.DAYS;
+        }
+
+        void add(StoredMetric row) {
+            standing = ranking.standing(row.source(), row.app());
+            calendar.slice(row, this);
+        }
+
+        @Override
+        public void slice(StoredMetric row, BucketCalendar.Bucket at, Instant from, Instant to, double share) {
+            Bucket bucket = (Bucket) at.attachment;
+            if (bucket == null) {
                 // Days are local dates whatever the clock; hours are instants.
-                Object key = unit == ChronoUnit.DAYS ? slice.bucketStart().toLocalDate()
-                        : slice.bucketStart().toInstant();
-                buckets.computeIfAbsent(key, k -> new Bucket(unit)).add(standing, slice);
+                Object key = days ? at.date : at.startInstant;
+                bucket = byKey.get(key);
+                if (bucket == null) {
+                    bucket = new Bucket(key);
+                    byKey.put(key, bucket);
+                    buckets.add(bucket);
+                    created(bucket);
+                }
+                at.attachment = bucket;
+            }
+            bucket.add(standing, row, at, from, to, share);
+        }
+
+        void created(Bucket bucket) {
+        }
+    }
+
+    /** Hour and day buckets of the resolved view; resolved early when the rows come in start order. */
+    private static final class ResolvedFold extends Grouping implements PointFold {
+        private final boolean additiveDaily;
+        private final boolean startOrdered;
+        private final List<Bucket> open = new ArrayList<>();
+        private long rows;
+        private Instant lastStart;
+        private long nextSealCheck = Long.MIN_VALUE;
+
+        ResolvedFold(BucketCalendar calendar, SourceRanking ranking, boolean additiveDaily, boolean startOrdered) {
+            super(calendar, ranking);
+            this.additiveDaily = additiveDaily;
+            this.startOrdered = startOrdered;
+        }
+
+        @Override
+        public void accept(StoredMetric row) {
+            rows++;
+            if (startOrdered) {
+                Instant start = row.start();
+                if (lastStart != null && start.isBefore(lastStart)) {
+                    throw new IllegalStateException("Rows out of start order: " + start + " after " + lastStart);
+                }
+                lastStart = start;
+                if (start.getEpochSecond() >= nextSealCheck) {
+                    seal(start.getEpochSecond());
+                    nextSealCheck = start.getEpochSecond() + 900;
+                }
+            }
+            add(row);
+        }
+
+        @Override
+        void created(Bucket bucket) {
+            if (startOrdered) {
+                open.add(bucket);
             }
         }
-        return buckets;
+
+        /**
+         * Resolves the open buckets no row starting at {@code second} or later can reach (except a
+         * daily value, placed by its own date: see {@link Bucket#add}).
+         */
+        private void seal(long second) {
+            long firstOpenDay = Math.floorDiv(second - MOST_NEGATIVE_OFFSET_SECONDS, 86_400L);
+            long firstOpenHour = second - HOUR_BUCKETS_BEHIND_SECONDS;
+            int kept = 0;
+            for (int i = 0; i < open.size(); i++) {
+                Bucket bucket = open.get(i);
+                boolean reachable = days ? ((LocalDate) bucket.key).toEpochDay() >= firstOpenDay
+                        : ((Instant) bucket.key).getEpochSecond() >= firstOpenHour;
+                if (reachable) {
+                    open.set(kept++, bucket);
+                } else {
+                    bucket.seal(this);
+                }
+            }
+            open.subList(kept, open.size()).clear();
+        }
+
+        @Override
+        public long rows() {
+            return rows;
+        }
+
+        @Override
+        public List<MetricPoint> finish() {
+            List<MetricPoint> points = new ArrayList<>(buckets.size());
+            for (Bucket bucket : buckets) {
+                points.add(bucket.point(this));
+            }
+            MetricBuckets.sort(points);
+            return points;
+        }
+
+        MetricPoint resolve(Bucket bucket) {
+            return bucket.resolve(ranking, additiveDaily, calendar.unit());
+        }
     }
 
-    private static MetricPoint attributed(MetricPoint point, String source) {
-        return new MetricPoint(point.start(), point.end(), point.value(), point.min(), point.max(), point.count(),
-                source, point.devices(), point.rank(), point.fallback(), point.quality());
-    }
-
-    /** The slices of one bucket, by the standing of their source. */
+    /**
+     * The slices of one bucket that belong to its best source so far, split by aggregation in
+     * arrival order. Once sealed, only what a late daily value needs is kept: the winner, the
+     * first slice's bucket start and the winner's daily values.
+     */
     private static final class Bucket {
-        private final ChronoUnit unit;
-        private final Map<Standing, List<Slice>> bySource = new HashMap<>();
+        final Object key;
+        Standing winner;
+        ZonedDateTime firstStart;
+        List<Slice> dailies = new ArrayList<>(1);
+        List<Slice> amounts = new ArrayList<>();
+        List<Slice> samples = new ArrayList<>();
+        MetricPoint point;
+        boolean sealed;
 
-        Bucket(ChronoUnit unit) {
-            this.unit = unit;
+        Bucket(Object key) {
+            this.key = key;
         }
 
-        void add(Standing standing, Slice slice) {
-            bySource.computeIfAbsent(standing, s -> new ArrayList<>()).add(slice);
+        void add(Standing standing, StoredMetric row, BucketCalendar.Bucket at, Instant from, Instant to,
+                double share) {
+            if (winner != null) {
+                int order = standing.compareTo(winner);
+                if (order > 0 || order == 0 && !standing.equals(winner)) {
+                    return; // cannot win this bucket
+                }
+                if (order < 0) {
+                    reset();
+                }
+            }
+            Slice slice = new Slice(row, at.start, from, to, share);
+            Aggregation aggregation = row.aggregation();
+            if (sealed && aggregation != Aggregation.DAILY) {
+                throw new IllegalStateException("A " + aggregation + " reading reached the bucket " + key
+                        + " after it was resolved: rows out of start order");
+            }
+            if (winner == null) {
+                winner = standing;
+                firstStart = at.start;
+            }
+            switch (aggregation) {
+                case DAILY -> dailies.add(slice);
+                case CUMULATIVE -> amounts.add(slice);
+                case SAMPLE -> samples.add(slice);
+            }
+            if (sealed) {
+                point = null; // resolved again with the late daily value
+            }
         }
 
-        Standing winner() {
-            return bySource.keySet().stream().min(Comparator.naturalOrder()).orElseThrow();
+        private void reset() {
+            winner = null;
+            firstStart = null;
+            dailies = new ArrayList<>(1);
+            amounts = sealed ? null : new ArrayList<>();
+            samples = sealed ? null : new ArrayList<>();
         }
 
-        List<Slice> slicesOf(Standing standing) {
-            return bySource.get(standing);
+        void seal(ResolvedFold fold) {
+            point = fold.resolve(this);
+            sealed = true;
+            amounts = null;
+            samples = null;
         }
 
-        MetricPoint resolve(SourceRanking ranking, boolean additiveDaily) {
-            Standing winner = winner();
-            List<Slice> slices = bySource.get(winner);
-            Accumulator accumulator = new Accumulator(slices.get(0).bucketStart(), unit);
-            List<Slice> dailies = ofAggregation(slices, Aggregation.DAILY);
-            List<Slice> amounts = ofAggregation(slices, Aggregation.CUMULATIVE);
+        MetricPoint point(ResolvedFold fold) {
+            if (point == null) {
+                point = fold.resolve(this);
+            }
+            return point;
+        }
+
+        MetricPoint resolve(SourceRanking ranking, boolean additiveDaily, ChronoUnit unit) {
+            Accumulator accumulator = new Accumulator(firstStart, unit);
             if (!dailies.isEmpty()) {
                 dailies.forEach(slice -> accumulator.addDaily(slice.row()));
             } else if (!amounts.isEmpty()) {
-                merge(amounts, ranking).forEach((slice, amount) -> accumulator.addAmount(amount, slice.row()));
+                merge(amounts, ranking, (slice, amount) -> accumulator.addAmount(amount, slice.row()));
             } else {
-                bestDeviceSamples(slices, ranking).forEach(slice -> accumulator.addSample(slice.row().value(),
-                        slice.row()));
+                for (Slice slice : bestDeviceSamples(samples, ranking)) {
+                    accumulator.addSample(slice.row().value(), slice.row());
+                }
             }
             return accumulator.toPoint(winner.source(), additiveDaily, winner.rank(), winner.fallback());
         }
 
-        List<MetricPoint> rawPoints(SourceRanking ranking) {
-            Standing winner = winner();
-            List<Slice> slices = bySource.get(winner);
-            List<MetricPoint> points = new ArrayList<>();
-            List<Slice> amounts = ofAggregation(slices, Aggregation.CUMULATIVE);
+        void rawPoints(SourceRanking ranking, List<MetricPoint> points) {
             if (!amounts.isEmpty()) {
-                merge(amounts, ranking).forEach((slice, amount) -> {
+                merge(amounts, ranking, (slice, amount) -> {
                     StoredMetric row = slice.row();
-                    ZoneOffset offset = ZoneOffset.ofTotalSeconds(row.utcOffsetSeconds());
-                    points.add(new MetricPoint(slice.from().atOffset(offset), slice.to().atOffset(offset), amount,
-                            null, null, 1, winner.source(), MetricBuckets.devices(row.device()), winner.rank(),
-                            winner.fallback(), row.quality()));
+                    ZoneOffset offset = MetricBuckets.offset(row.utcOffsetSeconds());
+                    points.add(new MetricPoint(MetricBuckets.at(slice.from(), offset),
+                            MetricBuckets.at(slice.to(), offset), amount, null, null, 1, winner.source(),
+                            MetricBuckets.devices(row.device()), winner.rank(), winner.fallback(), row.quality()));
                 });
-                return points;
+                return;
             }
-            for (Slice slice : bestDeviceSamples(slices, ranking)) {
-                points.add(attributed(MetricBuckets.rawPoint(slice.row(), winner.rank(), winner.fallback()),
-                        winner.source()));
+            for (Slice slice : bestDeviceSamples(samples, ranking)) {
+                points.add(MetricBuckets.rawPoint(slice.row(), winner.source(), winner.rank(), winner.fallback()));
             }
-            return points;
-        }
-
-        private static List<Slice> ofAggregation(List<Slice> slices, Aggregation aggregation) {
-            return slices.stream().filter(s -> s.row().aggregation() == aggregation).toList();
         }
     }
 
     /** Samples of the highest-ranked device that has any in the bucket. */
     private static List<Slice> bestDeviceSamples(List<Slice> slices, SourceRanking ranking) {
-        int best = slices.stream().mapToInt(s -> deviceRank(s, ranking)).min().orElse(0);
-        return slices.stream().filter(s -> deviceRank(s, ranking) == best).toList();
+        if (slices.isEmpty()) {
+            return slices;
+        }
+        int[] ranks = new int[slices.size()];
+        int best = Integer.MAX_VALUE;
+        boolean same = true;
+        for (int i = 0; i < ranks.length; i++) {
+            ranks[i] = deviceRank(slices.get(i), ranking);
+            same &= i == 0 || ranks[i] == ranks[0];
+            best = Math.min(best, ranks[i]);
+        }
+        if (same) {
+            return slices;
+        }
+        List<Slice> kept = new ArrayList<>();
+        for (int i = 0; i < ranks.length; i++) {
+            if (ranks[i] == best) {
+                kept.add(slices.get(i));
+            }
+        }
+        return kept;
     }
 
     private static int deviceRank(Slice slice, SourceRanking ranking) {
@@ -171,66 +383,221 @@ public final class ResolvedBuckets {
         return ranking.deviceRank(row.source(), row.device(), row.app());
     }
 
+    /** Receives each contributing slice and its amount, in the order the merge answers them. */
+    interface AmountSink {
+        void amount(Slice slice, double amount);
+    }
+
     /**
      * Merges overlapping amounts on the timeline: the bucket's time is cut at every slice
      * boundary, and each piece counts only for the slices of the highest-ranked device covering it
-     * (the earlier-starting one's device among equals), pro rata. Answers each contributing slice's
-     * amount.
+     * (the earlier-starting one's device among equals), pro rata. Hands each contributing slice its
+     * amount: first the instants, then the intervals, each in their order. Two equal readings are
+     * two readings: each counts and each is its own raw point.
      */
-    static Map<Slice, Double> merge(List<Slice> slices, SourceRanking ranking) {
-        Map<Slice, Double> amounts = new LinkedHashMap<>();
-        List<Slice> intervals = new ArrayList<>();
+    static void merge(List<Slice> slices, SourceRanking ranking, AmountSink sink) {
+        List<Slice> intervals = new ArrayList<>(slices.size());
         for (Slice slice : slices) {
             if (slice.isInterval()) {
                 intervals.add(slice);
             } else {
-                amounts.merge(slice, slice.row().value() * slice.share(), Double::sum);
+                sink.amount(slice, slice.row().value() * slice.share());
             }
         }
-        int[] rank = new int[intervals.size()];
-        List<Edge> edges = new ArrayList<>(intervals.size() * 2);
-        for (int i = 0; i < intervals.size(); i++) {
-            rank[i] = deviceRank(intervals.get(i), ranking);
-            edges.add(new Edge(intervals.get(i).from(), true, i));
-            edges.add(new Edge(intervals.get(i).to(), false, i));
+        int n = intervals.size();
+        if (n == 0) {
+            return;
         }
-        edges.sort(Comparator.comparing(Edge::at).thenComparing(Edge::opens));
-        TreeSet<Integer> covering = new TreeSet<>(Comparator.<Integer>comparingInt(i -> rank[i])
-                .thenComparing(i -> intervals.get(i).row().start())
-                .thenComparingInt(i -> i));
-        double[] contribution = new double[intervals.size()];
-        Instant previous = null;
-        for (Edge edge : edges) {
-            if (previous != null && !covering.isEmpty() && edge.at().isAfter(previous)) {
-                // The best device's amounts covering this piece all count (two meals of one diary
-                // day add up); other devices' amounts for the same moment do not.
-                StoredMetric best = intervals.get(covering.first()).row();
-                double seconds = Duration.between(previous, edge.at()).toNanos() / 1e9;
-                for (int i : covering) {
-                    if (sameDevice(intervals.get(i).row(), best)) {
-                        contribution[i] += intervals.get(i).density() * seconds;
-                    }
+        double[] contribution = new Timeline(intervals, ranking).contributions();
+        for (int i = 0; i < n; i++) {
+            if (contribution[i] > 0) {
+                sink.amount(intervals.get(i), contribution[i]);
+            }
+        }
+    }
+
+    /**
+     * The sweep over the slice boundaries: edges in time order (at one instant closings before
+     * openings), the covering slices in a heap ordered by device rank, the row's start, then
+     * arrival; each piece between two edges adds {@code density * seconds} to every covering slice
+     * of the first covering slice's device. The same pieces, in the same order, with the same arithmetic as a sorted set of the
+     * covering slices would give.
+     */
+    private static final class Timeline {
+        private final List<Slice> intervals;
+        private final int[] rank;
+        /** Slices of one device (same device and app) share a number. */
+        private final int[] device;
+        private final long[] rowStartSecond;
+        private final int[] rowStartNano;
+        private final int[] heap;
+        private int heapSize;
+        private final boolean[] closed;
+
+        Timeline(List<Slice> intervals, SourceRanking ranking) {
+            this.intervals = intervals;
+            int n = intervals.size();
+            rank = new int[n];
+            device = new int[n];
+            rowStartSecond = new long[n];
+            rowStartNano = new int[n];
+            heap = new int[n];
+            closed = new boolean[n];
+            List<StoredMetric> devices = new ArrayList<>(2);
+            for (int i = 0; i < n; i++) {
+                Slice slice = intervals.get(i);
+                rank[i] = deviceRank(slice, ranking);
+                device[i] = deviceNumber(devices, slice.row());
+                rowStartSecond[i] = slice.row().start().getEpochSecond();
+                rowStartNano[i] = slice.row().start().getNano();
+            }
+        }
+
+        /** A bucket's rows come from a few devices: a short scan beats hashing. */
+        private static int deviceNumber(List<StoredMetric> devices, StoredMetric row) {
+            for (int d = 0; d < devices.size(); d++) {
+                StoredMetric known = devices.get(d);
+                if (Objects.equals(known.device(), row.device()) && Objects.equals(known.app(), row.app())) {
+                    return d;
                 }
             }
-            if (edge.opens()) {
-                covering.add(edge.index());
+            devices.add(row);
+            return devices.size() - 1;
+        }
+
+        double[] contributions() {
+            int n = intervals.size();
+            Instant base = intervals.get(0).from();
+            for (Slice slice : intervals) {
+                if (slice.from().isBefore(base)) {
+                    base = slice.from();
+                }
+            }
+            // Edge e = 2 * slice (opening) or 2 * slice + 1 (closing), at nanos[e] after base.
+            int edges = 2 * n;
+            long[] nanos = new long[edges];
+            boolean micros = true;
+            long last = 0;
+            for (int i = 0; i < n; i++) {
+                Slice slice = intervals.get(i);
+                nanos[2 * i] = BucketCalendar.nanosBetween(base, slice.from());
+                nanos[2 * i + 1] = BucketCalendar.nanosBetween(base, slice.to());
+                micros &= nanos[2 * i] % 1000 == 0 && nanos[2 * i + 1] % 1000 == 0;
+                last = Math.max(last, nanos[2 * i + 1]);
+            }
+            // Time order; at one instant closings before openings (the comparator on (instant, opens)).
+            int[] edgeOf = new int[edges];
+            long scale = micros ? 1000 : 1;
+            if (edges <= (1 << 20) && last / scale < (1L << 41)) {
+                // (time * 2 + opening) << 20 | edge: one long each, sorted as primitives.
+                long[] keys = new long[edges];
+                for (int e = 0; e < edges; e++) {
+                    keys[e] = ((nanos[e] / scale * 2 + ((e & 1) == 0 ? 1 : 0)) << 20) | e;
+                }
+                Arrays.sort(keys);
+                for (int k = 0; k < edges; k++) {
+                    edgeOf[k] = (int) (keys[k] & ((1 << 20) - 1));
+                }
             } else {
-                covering.remove(edge.index());
+                Integer[] order = new Integer[edges];
+                for (int e = 0; e < edges; e++) {
+                    order[e] = e;
+                }
+                Arrays.sort(order, Comparator.<Integer>comparingLong(e -> nanos[e])
+                        .thenComparingInt(e -> (e & 1) == 0 ? 1 : 0).thenComparingInt(e -> e));
+                for (int k = 0; k < edges; k++) {
+                    edgeOf[k] = order[k];
+                }
             }
-            previous = edge.at();
+            double[] density = new double[n];
+            for (int i = 0; i < n; i++) {
+                StoredMetric row = intervals.get(i).row();
+                density[i] = row.value() / (BucketCalendar.nanosBetween(row.start(), row.end()) / 1e9);
+            }
+            double[] contribution = new double[n];
+            boolean started = false;
+            long previous = 0;
+            for (int k = 0; k < edges; k++) {
+                int e = edgeOf[k];
+                long at = nanos[e];
+                if (started && at > previous) {
+                    int best = first();
+                    if (best >= 0) {
+                        double seconds = (at - previous) / 1e9;
+                        // The best device's amounts covering this piece all count (two meals of one
+                        // diary day add up); other devices' amounts for the same moment do not.
+                        for (int h = 0; h < heapSize; h++) {
+                            int i = heap[h];
+                            if (!closed[i] && device[i] == device[best]) {
+                                contribution[i] += density[i] * seconds;
+                            }
+                        }
+                    }
+                }
+                if ((e & 1) == 0) {
+                    push(e >> 1);
+                } else {
+                    closed[e >> 1] = true;
+                }
+                previous = at;
+                started = true;
+            }
+            return contribution;
         }
-        for (int i = 0; i < intervals.size(); i++) {
-            if (contribution[i] > 0) {
-                amounts.merge(intervals.get(i), contribution[i], Double::sum);
+
+        /** The first covering slice, or -1: closed ones are dropped from the top lazily. */
+        private int first() {
+            while (heapSize > 0 && closed[heap[0]]) {
+                pop();
+            }
+            return heapSize > 0 ? heap[0] : -1;
+        }
+
+        private boolean before(int a, int b) {
+            if (rank[a] != rank[b]) {
+                return rank[a] < rank[b];
+            }
+            if (rowStartSecond[a] != rowStartSecond[b]) {
+                return rowStartSecond[a] < rowStartSecond[b];
+            }
+            if (rowStartNano[a] != rowStartNano[b]) {
+                return rowStartNano[a] < rowStartNano[b];
+            }
+            return a < b;
+        }
+
+        private void push(int index) {
+            int i = heapSize++;
+            heap[i] = index;
+            while (i > 0) {
+                int parent = (i - 1) >> 1;
+                if (!before(heap[i], heap[parent])) {
+                    break;
+                }
+                int t = heap[i];
+                heap[i] = heap[parent];
+                heap[parent] = t;
+                i = parent;
             }
         }
-        return amounts;
-    }
 
-    private static boolean sameDevice(StoredMetric a, StoredMetric b) {
-        return Objects.equals(a.device(), b.device()) && Objects.equals(a.app(), b.app());
-    }
-
-    private record Edge(Instant at, boolean opens, int index) {
+        private void pop() {
+            heap[0] = heap[--heapSize];
+            int i = 0;
+            while (true) {
+                int left = 2 * i + 1;
+                if (left >= heapSize) {
+                    break;
+                }
+                int child = left + 1 < heapSize && before(heap[left + 1], heap[left]) ? left + 1 : left;
+                if (!before(heap[child], heap[i])) {
+                    break;
+                }
+                int t = heap[i];
+                heap[i] = heap[child];
+                heap[child] = t;
+                i = child;
+            }
+        }
     }
 }

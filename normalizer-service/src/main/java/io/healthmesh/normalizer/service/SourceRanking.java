@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -16,6 +17,8 @@ import java.util.TreeSet;
  * order). Sources the order does not list rank after it, alphabetically. Apple Health data
  * written by the app of a directly connected source counts as that source's, just below its own
  * data, while it is connected (round trips).
+ *
+ * <p>Made per read and not thread-safe: it remembers its answers (a read asks for every row).
  */
 public final class SourceRanking {
 
@@ -40,6 +43,20 @@ public final class SourceRanking {
     private final Map<String, Integer> ranks = new HashMap<>();
     private final Map<String, String> roundTripOwners = new HashMap<>();
     private final Map<String, List<String>> devicePatterns = new HashMap<>();
+    /** Answers already given, per source and app (null keys allowed): a read asks for every row. */
+    private final Map<String, Map<String, Standing>> standings = new HashMap<>();
+    private final Map<String, Map<String, Map<String, Integer>>> deviceRanks = new HashMap<>();
+    /** The last few answers, compared before hashing (rows alternate between few sources and devices). */
+    private static final int RECENT = 8;
+    private final String[] recentSource = new String[RECENT];
+    private final String[] recentApp = new String[RECENT];
+    private final Standing[] recentStanding = new Standing[RECENT];
+    private int nextRecent;
+    private final String[] recentRankSource = new String[RECENT];
+    private final String[] recentRankDevice = new String[RECENT];
+    private final String[] recentRankApp = new String[RECENT];
+    private final int[] recentRank = new int[RECENT];
+    private int nextRank;
 
     private SourceRanking(Policy policy, List<String> order) {
         for (String source : order) {
@@ -71,6 +88,25 @@ public final class SourceRanking {
     }
 
     public Standing standing(String source, String app) {
+        for (int i = 0; i < RECENT; i++) {
+            if (source.equals(recentSource[i]) && Objects.equals(app, recentApp[i])) {
+                return recentStanding[i];
+            }
+        }
+        Map<String, Standing> byApp = standings.computeIfAbsent(source, s -> new HashMap<>());
+        Standing standing = byApp.get(app);
+        if (standing == null) {
+            standing = standingOf(source, app);
+            byApp.put(app, standing);
+        }
+        recentSource[nextRecent] = source;
+        recentApp[nextRecent] = app;
+        recentStanding[nextRecent] = standing;
+        nextRecent = (nextRecent + 1) % RECENT;
+        return standing;
+    }
+
+    private Standing standingOf(String source, String app) {
         if (SourceId.APPLE_HEALTH.equals(source) && app != null) {
             String owner = roundTripOwners.get(app.toLowerCase(Locale.ROOT));
             if (owner != null) {
@@ -82,6 +118,28 @@ public final class SourceRanking {
 
     /** 0 for the most preferred device pattern of the source; unmatched devices after every pattern. */
     public int deviceRank(String source, String device, String app) {
+        for (int i = 0; i < RECENT; i++) {
+            if (source.equals(recentRankSource[i]) && Objects.equals(device, recentRankDevice[i])
+                    && Objects.equals(app, recentRankApp[i])) {
+                return recentRank[i];
+            }
+        }
+        Map<String, Integer> byApp = deviceRanks.computeIfAbsent(source, s -> new HashMap<>())
+                .computeIfAbsent(device, d -> new HashMap<>());
+        Integer rank = byApp.get(app);
+        if (rank == null) {
+            rank = deviceRankOf(source, device, app);
+            byApp.put(app, rank);
+        }
+        recentRankSource[nextRank] = source;
+        recentRankDevice[nextRank] = device;
+        recentRankApp[nextRank] = app;
+        recentRank[nextRank] = rank;
+        nextRank = (nextRank + 1) % RECENT;
+        return rank;
+    }
+
+    private int deviceRankOf(String source, String device, String app) {
         List<String> patterns = devicePatterns.getOrDefault(source, List.of());
         for (int i = 0; i < patterns.size(); i++) {
             String pattern = patterns.get(i);

@@ -21,16 +21,19 @@ import io.healthmesh.normalizer.repository.UnifiedReadRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -74,27 +77,111 @@ public class UserDataReadService {
             // The home zone places the range's hours: the rows can only be asked for once it is known.
             return policy.chain(p -> {
                 TimeWindow window = window(from, to, homeZone(p));
-                return repository.metrics(userId, metric.code(), window.from(), window.to(), limit)
-                        .map(rows -> series(metric, chosen, grain, rows, window, p));
+                return repository.metrics(userId, metric.code(), window.from(), window.to(), limit,
+                        fold(metric, chosen, grain, window, p)).map(rows -> series(metric, chosen, grain, rows));
             });
         }
-        // Day reads look a day beyond the range (other clocks' local dates, any home zone), so the
-        // rows and the policy can be fetched at the same time.
+        // Day reads look a day beyond the range (other clocks' local dates, any home zone): the rows
+        // to fetch do not depend on the policy.
         TimeWindow utcWindow = window(from, to, ZoneOffset.UTC);
-        Uni<List<StoredMetric>> rows = repository.metrics(userId, metric.code(),
-                days ? utcWindow.from().minus(LOCAL_DATE_SLACK) : utcWindow.from(),
-                days ? utcWindow.to().plus(LOCAL_DATE_SLACK) : utcWindow.to(), limit);
-        return Uni.combine().all().unis(policy, rows).asTuple().map(both -> {
-            Policy p = both.getItem1();
-            return series(metric, chosen, grain, both.getItem2(), window(from, to, homeZone(p)), p);
-        });
+        Instant rowsFrom = days ? utcWindow.from().minus(LOCAL_DATE_SLACK) : utcWindow.from();
+        Instant rowsTo = days ? utcWindow.to().plus(LOCAL_DATE_SLACK) : utcWindow.to();
+        if (chosen == View.ALL && !plainDates) {
+            // Nothing to wait for: the rows go straight into the buckets as they arrive.
+            return repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
+                    fold(metric, chosen, grain, utcWindow, null)).map(rows -> series(metric, chosen, grain, rows));
+        }
+        if (grain != MetricBuckets.Granularity.RAW) {
+            // The policy names the window's dates (home zone) and the ranking. Hours and days may
+            // have any number of rows: they stream into the buckets once it is known, never wait in
+            // memory for it.
+            return policy.chain(p -> repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
+                    fold(metric, chosen, grain, window(from, to, homeZone(p)), p))
+                    .map(rows -> series(metric, chosen, grain, rows)));
+        }
+        // A raw read has at most max-points + 1 rows: they and the policy are fetched at the same
+        // time, and rows that arrive before the policy wait in a buffer.
+        AwaitingPolicy rows = new AwaitingPolicy(p -> fold(metric, chosen, grain, window(from, to, homeZone(p)), p));
+        return Uni.combine().all().unis(policy.invoke(rows::policy),
+                        repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit, rows)).asTuple()
+                .map(both -> series(metric, chosen, grain, both.getItem2()));
     }
 
-    private MetricSeries series(Metric metric, View view, MetricBuckets.Granularity grain, List<StoredMetric> rows,
-            TimeWindow window, Policy policy) {
+    /** How a read's rows become its points: by view and granularity, streaming where it can. */
+    private PointFold fold(Metric metric, View view, MetricBuckets.Granularity grain, TimeWindow window,
+            Policy policy) {
+        boolean additive = DailyValues.additive(metric);
+        SourceRanking ranking = view == View.RESOLVED ? SourceRanking.forMetric(policy, metric) : null;
+        return switch (grain) {
+            case RAW -> ranking == null ? MetricBuckets.rawFold(window) : ResolvedBuckets.rawFold(window, ranking);
+            case HOUR -> ranking == null ? MetricBuckets.fold(ChronoUnit.HOURS, window, additive)
+                    : ResolvedBuckets.fold(ChronoUnit.HOURS, window, ranking, additive, true);
+            case DAY -> ranking == null ? MetricBuckets.fold(ChronoUnit.DAYS, window, additive)
+                    : ResolvedBuckets.fold(ChronoUnit.DAYS, window, ranking, additive, true);
+        };
+    }
+
+    private MetricSeries series(Metric metric, View view, MetricBuckets.Granularity grain, PointFold rows) {
+        if (grain == MetricBuckets.Granularity.RAW && rows.rows() > config.maxPoints()) {
+            throw new ProblemException(Problem.of("too-many-points", 422, "Too many points",
+                    "More than " + config.maxPoints() + " raw points in this range; ask for"
+                            + " granularity=hour or granularity=day, or a shorter range"));
+        }
         return new MetricSeries(metric.code(), metric.canonicalUnit(), metric.defaultAggregation().code(), code(view),
-                code(grain), points(rows, window, grain, metric,
-                        view == View.RESOLVED ? SourceRanking.forMetric(policy, metric) : null));
+                code(grain), rows.finish());
+    }
+
+    /**
+     * A fold that waits for the policy (raw reads only, whose rows are capped): rows decoded
+     * before it is known are kept, and handed on once it is; after that they stream. {@link #policy} runs where the policy arrives, the rows
+     * on the connection's event loop, {@link #finish} after both are complete.
+     */
+    private static final class AwaitingPolicy implements PointFold {
+        private final Function<Policy, PointFold> factory;
+        private volatile PointFold ready;
+        private PointFold target;
+        private List<StoredMetric> waiting = new ArrayList<>();
+        private long rows;
+
+        AwaitingPolicy(Function<Policy, PointFold> factory) {
+            this.factory = factory;
+        }
+
+        void policy(Policy policy) {
+            ready = factory.apply(policy);
+        }
+
+        @Override
+        public void accept(StoredMetric row) {
+            rows++;
+            if (target == null && ready != null) {
+                handOver();
+            }
+            if (target != null) {
+                target.accept(row);
+            } else {
+                waiting.add(row);
+            }
+        }
+
+        private void handOver() {
+            target = ready;
+            waiting.forEach(target::accept);
+            waiting = null;
+        }
+
+        @Override
+        public long rows() {
+            return rows;
+        }
+
+        @Override
+        public List<MetricPoint> finish() {
+            if (target == null) {
+                handOver();
+            }
+            return target.finish();
+        }
     }
 
     public Uni<SessionList> sessions(String userId, String type, String from, String to, String view) {
@@ -140,25 +227,6 @@ public class UserDataReadService {
                         return new DaySummary(day, categories);
                     });
         });
-    }
-
-    private List<MetricPoint> points(List<StoredMetric> rows, TimeWindow window, MetricBuckets.Granularity grain,
-            Metric metric, SourceRanking ranking) {
-        boolean additive = DailyValues.additive(metric);
-        return switch (grain) {
-            case RAW -> {
-                if (rows.size() > config.maxPoints()) {
-                    throw new ProblemException(Problem.of("too-many-points", 422, "Too many points",
-                            "More than " + config.maxPoints() + " raw points in this range; ask for"
-                                    + " granularity=hour or granularity=day, or a shorter range"));
-                }
-                yield ranking == null ? MetricBuckets.raw(rows, window) : ResolvedBuckets.raw(rows, window, ranking);
-            }
-            case HOUR -> ranking == null ? MetricBuckets.hourly(rows, window, additive)
-                    : ResolvedBuckets.hourly(rows, window, ranking, additive);
-            case DAY -> ranking == null ? MetricBuckets.daily(rows, window, additive)
-                    : ResolvedBuckets.daily(rows, window, ranking, additive);
-        };
     }
 
     private static List<SessionPoint> resolvedSessions(List<StoredSession> rows, SourceRanking ranking) {

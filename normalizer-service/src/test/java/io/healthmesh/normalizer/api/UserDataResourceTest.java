@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.healthmesh.commons.messaging.TopicNames;
 import io.healthmesh.contracts.event.Envelope;
 import io.healthmesh.contracts.event.SessionDetails;
@@ -20,6 +21,7 @@ import io.healthmesh.contracts.source.Topics;
 import io.healthmesh.contracts.policy.Policy;
 import io.healthmesh.normalizer.Db;
 import io.healthmesh.normalizer.FixedPolicySource;
+import io.healthmesh.normalizer.service.UserDataReadService;
 import io.healthmesh.testsupport.RealStackResource;
 import io.healthmesh.testsupport.TestKafka;
 import io.quarkus.test.common.WithTestResource;
@@ -42,6 +44,12 @@ class UserDataResourceTest {
 
     @Inject
     TopicNames topics;
+
+    @Inject
+    UserDataReadService reads;
+
+    @Inject
+    ObjectMapper mapper;
 
     private String user;
 
@@ -93,6 +101,27 @@ class UserDataResourceTest {
                         contains("2024-03-10T00:00:00+01:00", "2024-03-11T00:00:00+01:00"))
                 .body("points[0].rank", nullValue())
                 .body("points[0].fallback", nullValue());
+    }
+
+    @Test
+    void metricReadsAreTheBytesJacksonWritesForTheSameAnswer() throws Exception {
+        // metric, from, to, granularity, view
+        for (List<String> read : List.of(List.of("steps", "2024-03-10", "2024-03-11", "day", "all"),
+                List.of("steps", "2024-03-10", "2024-03-11", "day", "resolved"),
+                List.of("steps", "2024-03-10T00:00:00+01:00", "2024-03-12T00:00:00+01:00", "hour", "resolved"),
+                List.of("heart_rate", "2024-03-10", "2024-03-10", "raw", "all"),
+                List.of("heart_rate", "2024-03-10T00:00:00Z", "2024-03-11T00:00:00Z", "raw", "resolved"))) {
+            String body = internal().queryParam("from", read.get(1)).queryParam("to", read.get(2))
+                    .queryParam("granularity", read.get(3)).queryParam("view", read.get(4))
+                    .when().get("/internal/users/{u}/metrics/" + read.get(0), user)
+                    .then().statusCode(200).contentType("application/json").extract().asString();
+            MetricSeries answer = reads.metric(user, read.get(0), read.get(1), read.get(2), read.get(3), read.get(4))
+                    .await().atMost(Duration.ofSeconds(30));
+
+            org.assertj.core.api.Assertions.assertThat(answer.points()).as(read.toString()).isNotEmpty();
+            org.assertj.core.api.Assertions.assertThat(body).as(read.toString())
+                    .isEqualTo(new String(mapper.writeValueAsBytes(answer), java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     @Test
