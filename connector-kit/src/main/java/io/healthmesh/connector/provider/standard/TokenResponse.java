@@ -19,13 +19,17 @@ public final class TokenResponse {
         return tokens.getAccessToken();
     }
 
-    /** A top-level field of the JSON answer as text (numbers too), or null when it is absent, null or blank. */
+    /**
+     * A top-level field of the JSON answer as text, or null when it is absent, null or blank. Vert.x
+     * gives numbers ({@code "user_id": 363}) as their text, which is what a user id or
+     * {@code expires_in} needs.
+     */
     public String field(String name) {
         String value;
         try {
             value = tokens.get(name);
         } catch (ClassCastException e) {
-            // An object or array where text was expected.
+            // Vert.x 4.5 answers any value's text; kept in case a later JsonObject.getString casts instead.
             return null;
         }
         return value == null || value.isBlank() ? null : value;
