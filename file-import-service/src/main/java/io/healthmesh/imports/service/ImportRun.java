@@ -33,6 +33,9 @@ public final class ImportRun {
     private final Map<String, Long> skipped = new ConcurrentHashMap<>();
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong records = new AtomicLong();
+    /** Events acknowledged by an earlier attempt (the first ones in parse order): not sent again. */
+    private final long resumeAt;
+    private long nextSequence;
     private volatile LongSupplier bytesRead = () -> 0;
     private volatile String stopReason;
 
@@ -41,6 +44,7 @@ public final class ImportRun {
         this.source = source;
         this.batch = batch;
         this.distinct = distinct;
+        this.resumeAt = job.ackedEvents();
     }
 
     public ImportJob job() {
@@ -73,18 +77,37 @@ public final class ImportRun {
         this.bytesRead = bytesRead;
     }
 
+    /**
+     * Every event counts (records, distinct ids) however many attempts it takes; it is sent only if
+     * no earlier attempt had it acknowledged: the parse order is deterministic, so event number n
+     * is the same event in every attempt.
+     */
     private void publish(Envelope event) {
         if (stopReason != null) {
             throw new StopRequested(stopReason);
         }
         records.incrementAndGet();
-        batch.send(event);
         distinct.add(event.eventId());
+        long sequence = nextSequence++;
+        if (sequence >= resumeAt) {
+            batch.send(event, sequence);
+        }
     }
 
+    /** {@code sent} counts the events acknowledged by earlier attempts and by this one. */
     JobProgress progress() {
-        return new JobProgress(bytesRead.getAsLong(), records.get(), batch.acknowledged(), Map.copyOf(skipped),
-                List.copyOf(errors));
+        return new JobProgress(bytesRead.getAsLong(), records.get(), resumeAt + batch.acknowledged(),
+                Map.copyOf(skipped), List.copyOf(errors));
+    }
+
+    /** Every event before this one (parse order) is acknowledged: where a retry resumes sending. */
+    long acknowledgedPrefix() {
+        return batch.acknowledgedPrefix();
+    }
+
+    /** Events an earlier attempt had acknowledged, which this one does not send again. */
+    long resumedAt() {
+        return resumeAt;
     }
 
     RawEventPublisher.Batch batch() {
