@@ -64,7 +64,14 @@ public abstract class ImportRunner {
     public void process(ImportRun run, String owner) {
         ImportJob job = run.job();
         try (DistinctEventCounter distinct = run.distinct()) {
-            JobProgress read = read(run);
+            JobProgress read;
+            try {
+                read = read(run);
+                run.finishSending();
+            } finally {
+                // Whatever ended the reading, the sending thread ends before the counter closes.
+                run.finishSendingQuietly();
+            }
             run.batch().awaitAcknowledged();
             long published = distinct.distinct();
             JobProgress progress = run.progress();
@@ -102,6 +109,7 @@ public abstract class ImportRunner {
     }
 
     private static void awaitQuietly(ImportRun run) {
+        run.finishSendingQuietly();
         try {
             run.batch().awaitAcknowledged();
         } catch (PublishFailedException e) {
