@@ -216,12 +216,12 @@ class ImportResourceTest {
             assertThat(chunked.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(chunked.body()).contains("urn:healthmesh:problem:payload-too-large");
             // A multipart form whose part is one byte over: parsed to disk, then refused and deleted.
-            internal().multiPart("file", "export.xml", Files.readAllBytes(over), "application/xml")
+            internal().multiPart("file", over.toFile(), "application/xml")
                     .when().post("/internal/users/{u}/imports/apple-health", user)
                     .then().statusCode(413)
                     .contentType("application/problem+json")
                     .body("type", equalTo("urn:healthmesh:problem:payload-too-large"));
-            internal().multiPart("file", "big.csv", Files.readAllBytes(over), "text/csv")
+            internal().multiPart("file", over.toFile(), "text/csv")
                     .when().post("/internal/users/{u}/imports/csv", user)
                     .then().statusCode(413)
                     .body("type", equalTo("urn:healthmesh:problem:payload-too-large"));
