@@ -1,9 +1,9 @@
 package io.healthmesh.imports.service;
 
+import io.healthmesh.commons.messaging.PublishFailedException;
 import io.healthmesh.imports.domain.ImportJob;
 import io.healthmesh.imports.domain.JobProgress;
 import io.healthmesh.imports.messaging.RawEventPublisher;
-import io.healthmesh.imports.messaging.RawEventPublisher.PublishFailedException;
 import io.healthmesh.imports.repository.ImportJobRepository;
 import java.io.IOException;
 import java.nio.file.Files;

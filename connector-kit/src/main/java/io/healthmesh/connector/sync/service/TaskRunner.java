@@ -1,5 +1,6 @@
 package io.healthmesh.connector.sync.service;
 
+import io.healthmesh.commons.messaging.PublishFailedException;
 import io.healthmesh.connector.connection.ConnectionDirectory;
 import io.healthmesh.connector.provider.DataTypeSync;
 import io.healthmesh.connector.provider.ProviderException;
@@ -8,7 +9,6 @@ import io.healthmesh.connector.sync.domain.BackfillProgress;
 import io.healthmesh.connector.sync.domain.SyncTask;
 import io.healthmesh.connector.sync.domain.TaskKind;
 import io.healthmesh.connector.sync.domain.TaskState;
-import io.healthmesh.connector.sync.messaging.SyncEventPublisher.PublishFailedException;
 import io.healthmesh.connector.sync.repository.SyncTaskRepository;
 import io.healthmesh.contracts.status.ConnectionState;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.healthmesh.connector.sync.service;
 
+import io.healthmesh.commons.messaging.AcknowledgedSends;
 import io.healthmesh.connector.connection.ConnectionDirectory;
 import io.healthmesh.connector.connection.ConnectionRef;
 import io.healthmesh.connector.provider.ProviderException;
@@ -22,7 +23,7 @@ public final class TaskSyncContext implements SyncContext {
     private final ConnectionRef connection;
     private final ConnectionDirectory directory;
     private final RateBudget budget;
-    private final SyncEventPublisher.Batch batch;
+    private final AcknowledgedSends batch;
     private String lastToken;
     private boolean refused;
     private volatile String stopReason;
@@ -30,7 +31,7 @@ public final class TaskSyncContext implements SyncContext {
     private Thread runner;
 
     public TaskSyncContext(ConnectionRef connection, ConnectionDirectory directory, RateBudget budget,
-            SyncEventPublisher.Batch batch) {
+            AcknowledgedSends batch) {
         this.connection = connection;
         this.directory = directory;
         this.budget = budget;
