@@ -1,5 +1,6 @@
 package io.healthmesh.connector.sync.repository;
 
+import io.healthmesh.connector.provider.DocumentChange;
 import io.healthmesh.connector.sync.domain.BackfillProgress;
 import io.healthmesh.connector.sync.domain.SyncTask;
 import io.healthmesh.connector.sync.domain.TaskKind;
@@ -35,12 +36,14 @@ public class SyncTaskRepository {
     static final Duration DB_TIMEOUT = Duration.ofSeconds(10);
 
     private static final String COLUMNS = """
-            id, user_id, source, data_type, kind, window_from, window_to, state, lease_owner, attempts, created_at
+            id, user_id, source, data_type, kind, window_from, window_to, state, lease_owner, attempts, created_at,
+            document_id, change_kind
             """;
 
     private static final String INSERT_TASK = """
-            INSERT INTO sync_task (id, user_id, source, data_type, kind, window_from, window_to)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO sync_task (id, user_id, source, data_type, kind, window_from, window_to, document_id,
+                change_kind)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """;
 
     /** One incremental per connection and data type at a time, and none while its backfill is pending. */
@@ -162,14 +165,30 @@ public class SyncTaskRepository {
             WHERE user_id = $1 AND source = $2 AND state IN ('queued', 'running')
             """;
 
+    /**
+     * Data types of a connection whose latest finished task failed (a 403 on one data type, say):
+     * while there is one, the connection's error stands, whatever its other data types did since.
+     */
+    private static final String FAILING_DATA_TYPES = """
+            SELECT count(DISTINCT f.data_type) AS failing FROM sync_task f
+            WHERE f.user_id = $1 AND f.source = $2 AND f.state = 'failed'
+              AND NOT EXISTS (SELECT 1 FROM sync_task d
+                              WHERE d.user_id = f.user_id AND d.source = f.source AND d.data_type = f.data_type
+                                AND d.state = 'done' AND d.updated_at > f.updated_at)
+            """;
+
     private final Pool pool;
 
     public SyncTaskRepository(Pool pool) {
         this.pool = pool;
     }
 
-    /** A new window of work for one data type each, in one transaction. */
-    public record NewTask(String dataType, TaskKind kind, Instant from, Instant to) {
+    /** A new window (or document) of work for one data type each, in one transaction. */
+    public record NewTask(String dataType, TaskKind kind, Instant from, Instant to, DocumentChange document) {
+
+        public NewTask(String dataType, TaskKind kind, Instant from, Instant to) {
+            this(dataType, kind, from, to, null);
+        }
     }
 
     /**
@@ -312,13 +331,21 @@ public class SyncTaskRepository {
                 .getInteger("pending");
     }
 
+    /** How many data types of the connection failed at their latest finished task. */
+    public int failingDataTypes(String userId, String source) {
+        return await(pool.preparedQuery(FAILING_DATA_TYPES).execute(Tuple.of(userId, source))).iterator().next()
+                .getInteger("failing");
+    }
+
     /** Inserts tasks inside the caller's transaction. */
     Uni<Void> insertTasks(SqlConnection connection, String userId, String source, List<NewTask> tasks) {
         if (tasks.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Tuple> batch = tasks.stream().map(task -> Tuple.tuple(Arrays.asList(UUID.randomUUID(), userId, source,
-                task.dataType(), task.kind().code(), utc(task.from()), utc(task.to())))).toList();
+                task.dataType(), task.kind().code(), utc(task.from()), utc(task.to()),
+                task.document() == null ? null : task.document().documentId(),
+                task.document() == null ? null : task.document().kind().code()))).toList();
         return connection.preparedQuery(INSERT_TASK).executeBatch(batch).replaceWithVoid();
     }
 
@@ -335,7 +362,13 @@ public class SyncTaskRepository {
         return new SyncTask(row.getUUID("id"), row.getString("user_id"), row.getString("source"),
                 row.getString("data_type"), TaskKind.of(row.getString("kind")), instant(row, "window_from"),
                 instant(row, "window_to"), TaskState.of(row.getString("state")), row.getString("lease_owner"),
-                row.getInteger("attempts"), instant(row, "created_at"));
+                row.getInteger("attempts"), instant(row, "created_at"), document(row));
+    }
+
+    /** The document a row names, or null. */
+    static DocumentChange document(Row row) {
+        String id = row.getString("document_id");
+        return id == null ? null : new DocumentChange(id, DocumentChange.Kind.of(row.getString("change_kind")));
     }
 
     static <T> T await(Uni<T> uni) {

@@ -48,7 +48,9 @@ final class TaskRunner {
      *   <li>TOKEN_INVALID: the token is refreshed and the sync runs once more at once;
      *   <li>GRANT_REFUSED: failed, and the connection's other pending tasks cancelled (the directory
      *       already marked it token_expired);
-     *   <li>FORBIDDEN, FAILED: failed, and the connection reports an error with the reason.
+     *   <li>FORBIDDEN: failed, and the connection reports an error saying the membership may have lapsed or
+ *       a scope is missing (not a login failure: the tokens stay); it stands until that data type syncs again;
+ *   <li>FAILED: failed, and the connection reports an error with the reason.
      * </ul>
      * A cancelled, taken-over or stopping task just ends: whoever holds it now decides.
      */
@@ -65,14 +67,14 @@ final class TaskRunner {
             String cursor = tasks.cursor(task.userId(), task.source(), task.dataType()).orElse(null);
             String next;
             try {
-                next = sync.sync(context, cursor, task.windowFrom(), task.windowTo());
+                next = runOnce(sync, context, cursor, task);
             } catch (ProviderException e) {
                 if (e.kind() != ProviderException.Kind.TOKEN_INVALID) {
                     throw e;
                 }
                 LOG.debugf("Sync %s: the provider refused the access token; refreshing and running again", task.id());
                 context.tokenRefused();
-                next = sync.sync(context, cursor, task.windowFrom(), task.windowTo());
+                next = runOnce(sync, context, cursor, task);
             }
             context.awaitAcknowledged();
             context.completing();
@@ -110,6 +112,15 @@ final class TaskRunner {
         }
     }
 
+    /** A document the notification named, else the window (or the cursor when there is none). */
+    private static String runOnce(DataTypeSync sync, TaskSyncContext context, String cursor, SyncTask task)
+            throws ProviderException, InterruptedException {
+        if (task.document() != null) {
+            return sync.syncDocument(context, cursor, task.document());
+        }
+        return sync.sync(context, cursor, task.windowFrom(), task.windowTo());
+    }
+
     private void providerFailed(SyncTask task, String owner, ProviderException e) {
         switch (e.kind()) {
             case RATE_LIMITED -> {
@@ -124,12 +135,28 @@ final class TaskRunner {
                 tasks.end(task.id(), owner, TaskState.FAILED, "grant refused: " + e.getMessage());
                 tasks.cancelConnection(task.userId(), task.source(), "grant refused; the user must connect again");
             }
-            case FORBIDDEN, FAILED -> {
+            case FORBIDDEN -> {
+                if (tasks.end(task.id(), owner, TaskState.FAILED, e.getMessage())) {
+                    report(task, ConnectionState.ERROR, forbiddenReason(task, e));
+                }
+            }
+            case FAILED -> {
                 if (tasks.end(task.id(), owner, TaskState.FAILED, e.getMessage())) {
                     report(task, ConnectionState.ERROR, e.getMessage());
                 }
             }
         }
+    }
+
+    /**
+     * A refusal is not a login failure: the tokens are fine, but the user's consent or account
+     * does not cover the data type. The reason says so in words the user can act on, with the
+     * provider's own words after it.
+     */
+    static String forbiddenReason(SyncTask task, ProviderException e) {
+        return "Access to " + task.dataType() + " was refused: the membership of the account at the provider may"
+                + " have lapsed, or the permission (scope) for it was not granted. Renew the membership, or connect"
+                + " again granting every permission. (" + e.getMessage() + ")";
     }
 
     /** Back to the queue after the backoff of this attempt, or failed when it was the last one allowed. */
@@ -169,7 +196,9 @@ final class TaskRunner {
                     return; // the failed part was reported as an error; a later sync reports connected
                 }
                 connected(task);
-            } else if (tasks.pending(task.userId(), task.source()) == 0) {
+            } else if (tasks.pending(task.userId(), task.source()) == 0
+                    && tasks.failingDataTypes(task.userId(), task.source()) == 0) {
+                // A data type still failing (forbidden, say) keeps the error it reported.
                 connected(task);
             }
         } catch (RuntimeException e) {

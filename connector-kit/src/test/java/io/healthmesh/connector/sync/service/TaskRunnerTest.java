@@ -272,8 +272,29 @@ class TaskRunnerTest {
         await().atMost(WAIT).until(() -> !directory.reports(user).isEmpty());
         assertThat(directory.reports(user)).singleElement().satisfies(report -> {
             assertThat(report.state()).isEqualTo(ConnectionState.ERROR);
-            assertThat(report.reason()).isEqualTo("the user did not grant user.metrics");
+            assertThat(report.reason()).contains("membership").contains("permission (scope)")
+                    .contains(MEASURES).endsWith("(the user did not grant user.metrics)");
         });
+    }
+
+    @Test
+    void aDataTypeStillForbiddenKeepsTheErrorWhenAnotherDataTypeSyncs() {
+        String user = connectedUser();
+        UUID forbidden = SyncTables.queued(user, MEASURES, "incremental");
+        provider.script(user, (context, call) -> {
+            throw new ProviderException(Kind.FORBIDDEN, "no scope");
+        });
+        workers.worker("replica-a").tick();
+        awaitState(forbidden, "failed");
+        await().atMost(WAIT).until(() -> !directory.reports(user).isEmpty());
+
+        provider.script(user, (context, call) -> null);
+        UUID other = SyncTables.queued(user, "sleep", "incremental");
+        workers.worker("replica-a").tick();
+        awaitState(other, "done");
+
+        // Nothing says connected while measures are refused.
+        assertThat(directory.reports(user)).extracting(Report::state).containsOnly(ConnectionState.ERROR);
     }
 
     @Test
