@@ -49,7 +49,8 @@ import org.junit.jupiter.api.Test;
  * shapes: connect (standard OAuth2, the Oura user from personal_info) -> backfill of every data
  * type -> rows in PostgreSQL; the app's webhook subscriptions created at start; a signed webhook
  * for a re-analysed sleep updates its rows in place, a forged one changes nothing, a delete removes
- * the sleep's rows; a 403 (lapsed membership or missing scope) shows on the connection's status.
+ * the sleep's rows; a disconnect revokes the grant and leaves the app's subscriptions; a 403
+ * (lapsed membership or missing scope) shows on the connection's status.
  */
 class OuraIT {
 
@@ -76,6 +77,7 @@ class OuraIT {
                 + "],\"next_token\":null}")));
         oura.stubFor(get(urlPathEqualTo("/v2/usercollection/heartrate")).willReturn(json(heartRate())));
         oura.stubFor(get(urlPathEqualTo("/v2/webhook/subscription")).willReturn(json("[]")));
+        oura.stubFor(get(urlPathEqualTo("/oauth/revoke")).willReturn(aResponse().withStatus(200)));
         oura.stubFor(post(urlPathEqualTo("/v2/webhook/subscription")).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"id\":\"sub-1\",\"callback_url\":\"https://health.example.org/api/v1/webhooks/oura\","
@@ -283,6 +285,14 @@ class OuraIT {
         assertThat(webhook(delete, later, sign(Harness.OURA_CLIENT_SECRET, later, delete)).statusCode())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).until(() -> rowsOf(user, SLEEP_ID) == 0 && sessionsOf(user, SLEEP_ID) == 0);
+        assertThat(value(user, ACTIVITY_ID, "steps")).isEqualTo(11873);
+
+        // Disconnect: the grant revoked at Oura (GET ?access_token=), the app's subscriptions untouched, data kept.
+        call(connector()).when().delete("/internal/users/{u}/connections/oura", user).then().statusCode(200);
+        oura.verify(getRequestedFor(urlPathEqualTo("/oauth/revoke")).withQueryParam("access_token",
+                equalTo("access-" + tag)));
+        assertThat(oura.findAll(com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()))).isEmpty();
         assertThat(value(user, ACTIVITY_ID, "steps")).isEqualTo(11873);
 
         String log = Files.readString(connector().logFile());
