@@ -99,16 +99,26 @@ public class SyncTaskRepository {
     /**
      * The most urgent task nobody works on: queued and due, or running under a lease that ran out
      * (its replica died). Targeted syncs first (the user just produced data), then incremental, then
-     * backfills; oldest first within a kind.
+     * backfills; oldest first within a kind. The tasks of one document run one at a time in the order
+     * their notifications came (an update fetched while a later delete already published its
+     * tombstone would bring the document back): a document task waits while another task of that
+     * document runs, or an older one is still pending.
      */
     private static final String CLAIM = """
             UPDATE sync_task t SET state = 'running', lease_owner = $1,
                 lease_expires_at = now() + $2 * interval '1 millisecond', attempts = t.attempts + 1, updated_at = now()
             WHERE t.id = (
-                SELECT id FROM sync_task
-                WHERE (state = 'queued' AND not_before <= now()) OR (state = 'running' AND lease_expires_at < now())
-                ORDER BY CASE kind WHEN 'targeted' THEN 0 WHEN 'incremental' THEN 1 ELSE 2 END, created_at
-                FOR UPDATE SKIP LOCKED
+                SELECT c.id FROM sync_task c
+                WHERE ((c.state = 'queued' AND c.not_before <= now())
+                       OR (c.state = 'running' AND c.lease_expires_at < now()))
+                  AND (c.document_id IS NULL OR NOT EXISTS (
+                      SELECT 1 FROM sync_task o
+                      WHERE o.user_id = c.user_id AND o.source = c.source AND o.data_type = c.data_type
+                        AND o.document_id = c.document_id AND o.id <> c.id
+                        AND ((o.state = 'running' AND o.lease_expires_at >= now())
+                             OR (o.state IN ('queued', 'running') AND o.created_at < c.created_at))))
+                ORDER BY CASE c.kind WHEN 'targeted' THEN 0 WHEN 'incremental' THEN 1 ELSE 2 END, c.created_at
+                FOR UPDATE OF c SKIP LOCKED
                 LIMIT 1)
             RETURNING\s""" + COLUMNS;
 

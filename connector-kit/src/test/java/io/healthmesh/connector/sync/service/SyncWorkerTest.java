@@ -321,6 +321,39 @@ class SyncWorkerTest {
     }
 
     @Test
+    void theTasksOfOneDocumentRunOneAtATimeInTheOrderTheyCame() {
+        String user = connectedUser();
+        UUID update = SyncTables.insertTask(user, MEASURES, "targeted", "queued", null, null, 0,
+                Instant.now().plusSeconds(3600));
+        UUID delete = SyncTables.queued(user, MEASURES, "targeted");
+        UUID otherDocument = SyncTables.queued(user, MEASURES, "targeted");
+        document(update, "doc-1", "updated");
+        document(delete, "doc-1", "deleted");
+        document(otherDocument, "doc-2", "updated");
+
+        // The update waits for its backoff: the delete that came after it waits too; other work goes on.
+        assertThat(tasks.claim("replica-a", Duration.ofSeconds(60))).get().extracting(SyncTask::id)
+                .isEqualTo(otherDocument);
+        assertThat(tasks.claim("replica-a", Duration.ofSeconds(60))).isEmpty();
+
+        KitDb.update("UPDATE " + SyncStackResource.SCHEMA + ".sync_task SET not_before = now() WHERE id = ?", update);
+        assertThat(tasks.claim("replica-a", Duration.ofSeconds(60))).get().extracting(SyncTask::id).isEqualTo(update);
+        // While the update runs, the delete is not given to another replica.
+        assertThat(tasks.claim("replica-b", Duration.ofSeconds(60))).isEmpty();
+
+        assertThat(tasks.done(update, "replica-a", null)).isTrue();
+        assertThat(tasks.claim("replica-b", Duration.ofSeconds(60))).get().satisfies(task -> {
+            assertThat(task.id()).isEqualTo(delete);
+            assertThat(task.document()).isEqualTo(new DocumentChange("doc-1", DocumentChange.Kind.DELETED));
+        });
+    }
+
+    private static void document(UUID task, String documentId, String change) {
+        KitDb.update("UPDATE " + SyncStackResource.SCHEMA + ".sync_task SET document_id = ?, change_kind = ?,"
+                + " created_at = clock_timestamp() WHERE id = ?", documentId, change, task);
+    }
+
+    @Test
     void aNotificationWithoutADataTypeTargetsEveryDataType() {
         String user = connectedUser();
         scheduler.notified("withings", "wid-" + user, null, null, null, "{}");
