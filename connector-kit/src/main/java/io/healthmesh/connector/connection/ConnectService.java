@@ -15,6 +15,7 @@ import io.healthmesh.connector.repository.ConnectionRecord;
 import io.healthmesh.connector.repository.ConnectionRepository;
 import io.healthmesh.connector.repository.ConsumedState;
 import io.healthmesh.connector.sync.SyncScheduler;
+import io.healthmesh.connector.sync.service.RateBudget;
 import io.healthmesh.contracts.status.ConnectionState;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,7 @@ public class ConnectService {
     public static final String OUTCOME_CONNECTED = "connected";
 
     private final Providers providers;
+    private final RateBudget budget;
     private final StateSigner signer;
     private final TokenCipher cipher;
     private final ConnectionRepository repository;
@@ -47,8 +49,9 @@ public class ConnectService {
 
     public ConnectService(Providers providers, StateSigner signer, TokenCipher cipher,
             ConnectionRepository repository, PgConnectionDirectory directory, SyncScheduler scheduler,
-            ConnectionsConfig config, ConnectAddresses addresses) {
+            ConnectionsConfig config, ConnectAddresses addresses, RateBudget budget) {
         this.providers = providers;
+        this.budget = budget;
         this.signer = signer;
         this.cipher = cipher;
         this.repository = repository;
@@ -167,7 +170,7 @@ public class ConnectService {
             return null;
         }
         try {
-            hooks.get().connected(new HookSyncContext(directory, connection.userId(), connection.source(),
+            hooks.get().connected(new HookSyncContext(directory, budget, connection.userId(), connection.source(),
                     connection.providerUserId()));
             return null;
         } catch (ProviderException e) {

@@ -32,7 +32,8 @@ public interface ConnectionDirectory {
     /**
      * Records and publishes the connection's state on connection.status.v1 (keyed userId:source).
      * {@code progress} only for backfilling; {@code reason} for error and token_expired;
-     * {@code lastSuccessfulSync} and {@code nextSync} null keep the stored ones.
+     * {@code lastSuccessfulSync} and {@code nextSync} null keep the stored ones. Syncing replaces
+     * only connected, syncing or error (a backfill's progress and an expired grant stay shown).
      */
     void report(String userId, String source, ConnectionState state, Double progress, String reason,
             OffsetDateTime lastSuccessfulSync, OffsetDateTime nextSync);

@@ -10,6 +10,7 @@ import io.healthmesh.connector.repository.ConnectionRecord;
 import io.healthmesh.connector.repository.ConnectionRepository;
 import io.healthmesh.connector.repository.TokenRecord;
 import io.healthmesh.connector.sync.SyncScheduler;
+import io.healthmesh.connector.sync.service.RateBudget;
 import io.healthmesh.contracts.status.ConnectionState;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,14 +25,16 @@ public class ConnectionService {
     private static final Logger LOG = Logger.getLogger(ConnectionService.class);
 
     private final Providers providers;
+    private final RateBudget budget;
     private final ConnectionRepository repository;
     private final PgConnectionDirectory directory;
     private final TokenCipher cipher;
     private final SyncScheduler scheduler;
 
     public ConnectionService(Providers providers, ConnectionRepository repository, PgConnectionDirectory directory,
-            TokenCipher cipher, SyncScheduler scheduler) {
+            TokenCipher cipher, SyncScheduler scheduler, RateBudget budget) {
         this.providers = providers;
+        this.budget = budget;
         this.repository = repository;
         this.directory = directory;
         this.cipher = cipher;
@@ -88,7 +91,7 @@ public class ConnectionService {
             return;
         }
         try {
-            hooks.get().disconnecting(new HookSyncContext(directory, connection.userId(), connection.source(),
+            hooks.get().disconnecting(new HookSyncContext(directory, budget, connection.userId(), connection.source(),
                     connection.providerUserId()));
         } catch (ProviderException e) {
             LOG.warnf("The disconnect hook of %s/%s failed (%s): %s; disconnecting anyway", connection.userId(),

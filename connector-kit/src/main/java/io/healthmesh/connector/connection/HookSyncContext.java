@@ -2,27 +2,30 @@ package io.healthmesh.connector.connection;
 
 import io.healthmesh.connector.provider.ProviderException;
 import io.healthmesh.connector.provider.SyncContext;
+import io.healthmesh.connector.sync.service.RateBudget;
 import io.healthmesh.contracts.event.Reading;
 import io.healthmesh.contracts.event.Session;
 
 /**
  * The context {@link io.healthmesh.connector.provider.ConnectionHooks} get on connect and
  * disconnect: the connection's identity and its tokens (refreshed through the directory, under
- * the connection's lock). Hooks do not publish data, and this context takes nothing from the
- * app-wide rate budget: that budget belongs to the sync side, and a hook makes a handful of calls
- * once per connect or disconnect.
+ * the connection's lock). Hooks do not publish data; their requests take from the same app-wide
+ * rate budget as syncs, since the provider counts them all.
  */
 final class HookSyncContext implements SyncContext {
 
     private final PgConnectionDirectory directory;
+    private final RateBudget budget;
     private final String userId;
     private final String source;
     private final String providerUserId;
     private String lastToken;
     private String refusedToken;
 
-    HookSyncContext(PgConnectionDirectory directory, String userId, String source, String providerUserId) {
+    HookSyncContext(PgConnectionDirectory directory, RateBudget budget, String userId, String source,
+            String providerUserId) {
         this.directory = directory;
+        this.budget = budget;
         this.userId = userId;
         this.source = source;
         this.providerUserId = providerUserId;
@@ -51,8 +54,8 @@ final class HookSyncContext implements SyncContext {
     }
 
     @Override
-    public void beforeRequest() {
-        // No rate budget on the connections side (see the class comment).
+    public void beforeRequest() throws InterruptedException {
+        budget.acquire(source);
     }
 
     @Override

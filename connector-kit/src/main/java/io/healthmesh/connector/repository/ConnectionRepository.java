@@ -77,6 +77,7 @@ public class ConnectionRepository {
                 next_sync = coalesce($7::timestamptz, next_sync), updated_at = %s
             WHERE user_id = $1 AND source = $2
               AND (state NOT IN ('disconnected', 'token_expired') OR $3 = 'disconnected' OR state = $3)
+              AND ($3 <> 'syncing' OR state IN ('connected', 'syncing', 'error'))
             RETURNING %s
             """.formatted(NEXT_UPDATED_AT, COLUMNS);
 

@@ -35,6 +35,13 @@ public final class SyncTables {
         update("DELETE FROM " + S + "sync_schedule");
         update("DELETE FROM " + S + "notification");
         update("DELETE FROM " + S + "rate_request");
+        update("DELETE FROM " + S + "rate_pause");
+    }
+
+    /** When the source's shared budget is paused until, if it is. */
+    public static Optional<Instant> pausedUntil(String source) {
+        return single("SELECT (extract(epoch FROM until) * 1000)::bigint::text FROM " + S
+                + "rate_pause WHERE source = ?", source).map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)));
     }
 
     /** A task in any state, as another replica (alive or dead) may have left it. */

@@ -3,6 +3,7 @@ package io.healthmesh.commons.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -18,6 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemExceptionMappers.class);
+    private static final String DATABASE_BUSY_RETRY_SECONDS = "5";
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -53,11 +55,28 @@ public class ProblemExceptionMappers {
         if (e instanceof WebApplicationException wae) {
             return webApplication(wae, uri);
         }
+        if (isDatabaseWaitTimeout(e)) {
+            // Overload, not a bug: every pooled connection stayed busy for the pool's whole wait.
+            LOG.warnf("No database connection came free in time for %s; answered 503", uri.getPath());
+            Problem problem = Problem.of("unavailable", 503, "Service unavailable",
+                    "The service is busy; retry in a few seconds.");
+            return Response.fromResponse(ProblemResponses.of(problem.withInstance(uri.getPath())))
+                    .header("Retry-After", DATABASE_BUSY_RETRY_SECONDS).build();
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unhandled failure on %s (incident %s)", uri.getPath(), incident);
         Problem problem = Problem.of("internal-error", 500, "Internal server error",
                 "An unexpected error occurred; quote incident " + incident + " when reporting it.");
         return ProblemResponses.of(problem.withInstance(uri.getPath()));
+    }
+
+    /**
+     * The reactive SQL pool fails a request that waited its whole connection timeout for a free
+     * connection with a bare {@code NoStackTraceThrowable("Timeout")} (Vert.x 4.5); nothing else
+     * marks it.
+     */
+    static boolean isDatabaseWaitTimeout(Throwable e) {
+        return e instanceof NoStackTraceThrowable && "Timeout".equals(e.getMessage());
     }
 
     /** Jackson's own messages quote the offending input; keep only the field path and the expected type. */

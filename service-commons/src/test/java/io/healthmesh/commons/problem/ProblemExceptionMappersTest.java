@@ -44,6 +44,16 @@ class ProblemExceptionMappersTest {
     }
 
     @Test
+    void aDatabasePoolThatStayedBusyIsA503WithRetryAfter() {
+        internal().when().get("/internal/probe/database-busy")
+                .then().statusCode(503)
+                .contentType("application/problem+json")
+                .header("Retry-After", "5")
+                .body("type", equalTo("urn:healthmesh:problem:unavailable"))
+                .body("detail", equalTo("The service is busy; retry in a few seconds."));
+    }
+
+    @Test
     void malformedJsonIsA400Problem() {
         internal().contentType("application/json").body("{\"name\": \"x\", \"count\": ")
                 .when().post("/internal/probe/echo")

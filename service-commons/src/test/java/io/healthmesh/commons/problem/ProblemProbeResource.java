@@ -1,5 +1,7 @@
 package io.healthmesh.commons.problem;
 
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,6 +26,13 @@ public class ProblemProbeResource {
     @Path("/crash")
     public String crash() {
         throw new IllegalStateException("secret internal detail");
+    }
+
+    /** What the reactive SQL pool answers when no connection came free within its wait. */
+    @GET
+    @Path("/database-busy")
+    public Uni<String> databaseBusy() {
+        return Uni.createFrom().failure(new NoStackTraceThrowable("Timeout"));
     }
 
     @POST

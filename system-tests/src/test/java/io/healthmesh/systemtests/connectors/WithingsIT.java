@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * The Withings connector through the real services, with WireMock playing Withings in the
  * documented shapes: connect -> backfill -> rows in PostgreSQL, tokens only as ciphertext,
  * notification -> targeted sync, disconnect; two replicas on one database make one refresh call
- * and stay inside the shared rate budget.
+ * (also when both are seen syncing the same expired connection at once) and stay inside the
+ * shared rate budget.
  */
 class WithingsIT {
 
@@ -51,6 +52,10 @@ class WithingsIT {
     private static final String RETURN_URL = "https://app.example.org/connected";
     // Each metric of the activity day and the one weight: steps, distance, floors, active and basal energy, exercise time.
     private static final int ROWS_PER_USER = 7;
+
+    /** The refresh-token tag and Withings user id each connected user was granted (for later refreshes). */
+    private static final Map<String, String> REFRESH_TAGS = new HashMap<>();
+    private static final Map<String, Integer> WITHINGS_USERS = new HashMap<>();
 
     private static Harness harness;
     private static WireMockServer withings;
@@ -76,6 +81,8 @@ class WithingsIT {
         environment.put("HEALTHMESH_CONNECT_RETURN_URL", RETURN_URL);
         environment.put("HEALTHMESH_PUBLIC_BASE_URL", "https://health.example.org");
         environment.put("HEALTHMESH_CONNECTOR_SYNC_POLL_INTERVAL", "300ms");
+        // One task at a time per replica: tasks of one connection queued together spread over the replicas.
+        environment.put("HEALTHMESH_CONNECTOR_SYNC_CONCURRENT_TASKS", "1");
         environment.put("HEALTHMESH_CONNECTOR_RATE_LIMIT_REQUESTS", String.valueOf(RATE_REQUESTS));
         environment.put("HEALTHMESH_CONNECTOR_RATE_LIMIT_WINDOW", RATE_WINDOW.toMillis() + "ms");
         harness.startWith(ServiceModule.WITHINGS, environment);
@@ -279,7 +286,10 @@ class WithingsIT {
         for (int i = 0; i < 3; i++) {
             String other = "withings-" + UUID.randomUUID();
             String otherTag = UUID.randomUUID().toString().substring(0, 8);
-            grant("code-" + otherTag, withingsUser(), otherTag, 10800);
+            int otherWithingsUser = withingsUser();
+            REFRESH_TAGS.put(other, otherTag);
+            WITHINGS_USERS.put(other, otherWithingsUser);
+            grant("code-" + otherTag, otherWithingsUser, otherTag, 10800);
             assertThat(connect(other, "code-" + otherTag).statusCode()).isEqualTo(302);
             users.add(other);
         }
@@ -312,6 +322,77 @@ class WithingsIT {
             assertThat(Duration.between(calls.get(i), calls.get(i + RATE_REQUESTS)))
                     .as("call %d and call %d", i, i + RATE_REQUESTS)
                     .isGreaterThan(RATE_WINDOW.minusMillis(100));
+        }
+
+        bothReplicasSyncingOneExpiredConnectionRefreshItOnce(users.get(1));
+    }
+
+    /**
+     * The access token of a connected user expires; syncs of its three data types are queued at
+     * once, and while Withings takes its time answering the refresh, each replica is running one
+     * of them (seen in the task table). Exactly one refresh reaches Withings: the other replica
+     * waits on the connection's row lock and then uses the new token.
+     */
+    private void bothReplicasSyncingOneExpiredConnectionRefreshItOnce(String user) throws Exception {
+        byte[][] before = storedTokens(user);
+        String refreshed = "access-race-" + UUID.randomUUID().toString().substring(0, 8);
+        String tag = refreshTagOf(user);
+        withings.stubFor(post(urlPathEqualTo("/v2/oauth2")).withRequestBody(containing("refresh_token=refresh-" + tag + "-1"))
+                .willReturn(json(token(withingsUserOf(user), refreshed, "refresh-" + tag + "-race", 10800))
+                        .withFixedDelay(3000)));
+        update("update withings.connection set access_expires_at = now() - interval '1 minute' where user_id = ?", user);
+        for (String dataType : List.of("measures", "activity", "sleep")) {
+            update("insert into withings.sync_task (id, user_id, source, data_type, kind) values (?::uuid, ?, 'withings', ?, 'targeted')",
+                    UUID.randomUUID().toString(), user, dataType);
+        }
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> runningOwners(user) == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pendingTasks(user) == 0);
+
+        assertThat(withings.findAll(postRequestedFor(urlPathEqualTo("/v2/oauth2"))
+                .withRequestBody(containing("refresh_token=refresh-" + tag + "-1")))).hasSize(1);
+        assertThat(storedTokens(user)[0]).isNotEqualTo(before[0]);
+        assertThat(withings.findAll(postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock
+                .urlMatching("/(measure|v2/measure|v2/sleep)")).withHeader("Authorization",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + refreshed))))
+                .as("every data type synced with the one refreshed token").hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    private static String refreshTagOf(String user) {
+        return REFRESH_TAGS.get(user);
+    }
+
+    private static int withingsUserOf(String user) {
+        return WITHINGS_USERS.get(user);
+    }
+
+    private static int runningOwners(String user) throws Exception {
+        return count("select count(distinct lease_owner) from withings.sync_task where user_id = ? and state = 'running'",
+                user);
+    }
+
+    private static int pendingTasks(String user) throws Exception {
+        return count("select count(*) from withings.sync_task where user_id = ? and state in ('queued', 'running')",
+                user);
+    }
+
+    private static int count(String sql, String user) throws Exception {
+        try (Connection db = harness.db(); PreparedStatement query = db.prepareStatement(sql)) {
+            query.setString(1, user);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        }
+    }
+
+    private static void update(String sql, String... parameters) throws Exception {
+        try (Connection db = harness.db(); PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
         }
     }
 }

@@ -179,12 +179,14 @@ public class SyncTaskRepository {
      * Data types of a connection whose latest finished task failed (a 403 on one data type, say):
      * while there is one, the connection's error stands, whatever its other data types did since.
      */
-    private static final String FAILING_DATA_TYPES = """
-            SELECT count(DISTINCT f.data_type) AS failing FROM sync_task f
+    private static final String STANDING_FAILURE = """
+            SELECT f.last_error FROM sync_task f
             WHERE f.user_id = $1 AND f.source = $2 AND f.state = 'failed'
               AND NOT EXISTS (SELECT 1 FROM sync_task d
                               WHERE d.user_id = f.user_id AND d.source = f.source AND d.data_type = f.data_type
                                 AND d.state = 'done' AND d.updated_at > f.updated_at)
+            ORDER BY f.updated_at DESC
+            LIMIT 1
             """;
 
     private final Pool pool;
@@ -341,10 +343,14 @@ public class SyncTaskRepository {
                 .getInteger("pending");
     }
 
-    /** How many data types of the connection failed at their latest finished task. */
-    public int failingDataTypes(String userId, String source) {
-        return await(pool.preparedQuery(FAILING_DATA_TYPES).execute(Tuple.of(userId, source))).iterator().next()
-                .getInteger("failing");
+    /** The error of the latest failure among data types whose latest finished task failed; empty when none did. */
+    public Optional<String> standingFailure(String userId, String source) {
+        RowSet<Row> rows = await(pool.preparedQuery(STANDING_FAILURE).execute(Tuple.of(userId, source)));
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        String error = rows.iterator().next().getString("last_error");
+        return Optional.of(error == null ? "a sync of this connection failed" : error);
     }
 
     /** Inserts tasks inside the caller's transaction. */

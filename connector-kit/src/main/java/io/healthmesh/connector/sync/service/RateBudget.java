@@ -4,6 +4,7 @@ import io.healthmesh.connector.sync.config.SyncConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The window is widened by {@link #MARGIN} so that requests granted at the limit's edge still
  * fit the provider's window when they reach it a little later than the database granted them.
+ *
+ * <p>When the provider answers "slow down" anyway, {@link #pause} holds every request of the
+ * source, on every replica, for as long as it asked ({@code rate_pause}), with or without a limit.
  */
 @ApplicationScoped
 public class RateBudget {
@@ -40,6 +44,14 @@ public class RateBudget {
             FROM rate_request WHERE source = $1
             """;
     private static final String TAKE = "INSERT INTO rate_request (source, at) VALUES ($1, clock_timestamp()) RETURNING at";
+    private static final String PAUSED = """
+            SELECT (extract(epoch FROM (until - clock_timestamp())) * 1000)::bigint AS wait_ms
+            FROM rate_pause WHERE source = $1 AND until > clock_timestamp()
+            """;
+    private static final String PAUSE = """
+            INSERT INTO rate_pause (source, until) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
+            ON CONFLICT (source) DO UPDATE SET until = greatest(rate_pause.until, excluded.until)
+            """;
 
     private final Pool pool;
     private final int requests;
@@ -80,6 +92,11 @@ public class RateBudget {
      */
     public Instant acquire(String source) throws InterruptedException {
         if (!limited()) {
+            // No budget to count in, but a provider's "slow down" holds here too.
+            long wait;
+            while ((wait = pausedMillis(source)) > 0) {
+                Thread.sleep(wait + ThreadLocalRandom.current().nextLong(10));
+            }
             return Instant.now();
         }
         while (true) {
@@ -92,13 +109,40 @@ public class RateBudget {
         }
     }
 
+    /**
+     * The provider said to slow down: nobody of this source gets a request for {@code wait} (an
+     * earlier, longer pause stands), on every replica.
+     */
+    public void pause(String source, Duration wait) {
+        if (wait == null || wait.isNegative() || wait.isZero()) {
+            return;
+        }
+        pool.withTransaction(connection -> connection.preparedQuery(LOCK).execute(Tuple.of(source))
+                        .chain(() -> connection.preparedQuery(PAUSE).execute(Tuple.of(source, wait.toMillis()))))
+                .await().atMost(DB_TIMEOUT);
+    }
+
+    private long pausedMillis(String source) {
+        return pool.preparedQuery(PAUSED).execute(Tuple.of(source))
+                .map(rows -> rows.size() == 0 ? 0L : Math.max(1L, rows.iterator().next().getLong("wait_ms")))
+                .await().atMost(DB_TIMEOUT);
+    }
+
     private record Grant(Instant at, long waitMillis) {
     }
 
     private Grant tryAcquire(String source) {
         long span = window.plus(MARGIN).toMillis();
         Uni<Grant> attempt = pool.withTransaction(connection -> connection.preparedQuery(LOCK).execute(Tuple.of(source))
-                .chain(() -> connection.preparedQuery(FORGET).execute(Tuple.of(source, span)))
+                .chain(() -> connection.preparedQuery(PAUSED).execute(Tuple.of(source)))
+                .chain(paused -> paused.size() > 0
+                        ? Uni.createFrom().item(new Grant(null, paused.iterator().next().getLong("wait_ms")))
+                        : grantIn(connection, source, span)));
+        return attempt.await().atMost(DB_TIMEOUT);
+    }
+
+    private Uni<Grant> grantIn(SqlConnection connection, String source, long span) {
+        return connection.preparedQuery(FORGET).execute(Tuple.of(source, span))
                 .chain(() -> connection.preparedQuery(COUNT).execute(Tuple.of(source, span)))
                 .chain(rows -> {
                     Row row = rows.iterator().next();
@@ -108,7 +152,6 @@ public class RateBudget {
                     }
                     return connection.preparedQuery(TAKE).execute(Tuple.of(source)).map(taken ->
                             new Grant(taken.iterator().next().getOffsetDateTime("at").toInstant(), 0));
-                }));
-        return attempt.await().atMost(DB_TIMEOUT);
+                });
     }
 }

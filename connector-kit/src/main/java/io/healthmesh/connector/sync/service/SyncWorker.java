@@ -72,7 +72,7 @@ public class SyncWorker {
         this.budget = budget;
         this.publisher = publisher;
         this.config = config;
-        this.runner = new TaskRunner(tasks, directory, syncs, config.sync());
+        this.runner = new TaskRunner(tasks, directory, syncs, budget, config.sync());
     }
 
     void onStart(@Observes StartupEvent startup) {

@@ -30,19 +30,23 @@ final class TaskRunner {
     private final SyncTaskRepository tasks;
     private final ConnectionDirectory directory;
     private final DataTypeSyncs syncs;
+    private final RateBudget budget;
     private final SyncConfig.Sync config;
 
-    TaskRunner(SyncTaskRepository tasks, ConnectionDirectory directory, DataTypeSyncs syncs, SyncConfig.Sync config) {
+    TaskRunner(SyncTaskRepository tasks, ConnectionDirectory directory, DataTypeSyncs syncs, RateBudget budget,
+            SyncConfig.Sync config) {
         this.tasks = tasks;
         this.directory = directory;
         this.syncs = syncs;
+        this.budget = budget;
         this.config = config;
     }
 
     /**
      * Runs the task on the calling thread. What happens when it does not succeed:
      * <ul>
-     *   <li>RATE_LIMITED: back to the queue for the provider's retry-after (else the backoff); not an attempt;
+     *   <li>RATE_LIMITED: back to the queue for the provider's retry-after (else the backoff), and the
+     *       source's shared budget paused as long, so no replica sends meanwhile; not an attempt;
      *   <li>UNAVAILABLE, a broker that did not acknowledge, a token refused twice, an unexpected error:
      *       back to the queue with exponential backoff, failed after max-attempts (the connection reports an error);
      *   <li>TOKEN_INVALID: the token is refreshed and the sync runs once more at once;
@@ -63,6 +67,10 @@ final class TaskRunner {
             return;
         }
         DataTypeSync sync = found.get();
+        if (task.kind() != TaskKind.BACKFILL) {
+            // A backfill reports its own progress; the directory keeps other states (expired, backfilling) as they are.
+            report(task, ConnectionState.SYNCING, null);
+        }
         try {
             String cursor = tasks.cursor(task.userId(), task.source(), task.dataType()).orElse(null);
             String next;
@@ -125,6 +133,7 @@ final class TaskRunner {
         switch (e.kind()) {
             case RATE_LIMITED -> {
                 Duration wait = e.retryAfter() != null ? e.retryAfter() : backoff(task.attempts());
+                pauseBudget(task, wait);
                 tasks.requeue(task.id(), owner, wait, "rate limited: " + e.getMessage(), false);
                 LOG.infof("Sync %s rate limited; again in %s", task.id(), wait);
             }
@@ -136,8 +145,10 @@ final class TaskRunner {
                 tasks.cancelConnection(task.userId(), task.source(), "grant refused; the user must connect again");
             }
             case FORBIDDEN -> {
-                if (tasks.end(task.id(), owner, TaskState.FAILED, e.getMessage())) {
-                    report(task, ConnectionState.ERROR, forbiddenReason(task, e));
+                // Stored as the task's error too: it is the connection's reason for as long as it stands.
+                String reason = forbiddenReason(task, e);
+                if (tasks.end(task.id(), owner, TaskState.FAILED, reason)) {
+                    report(task, ConnectionState.ERROR, reason);
                 }
             }
             case FAILED -> {
@@ -157,6 +168,15 @@ final class TaskRunner {
         return "Access to " + task.dataType() + " was refused: the membership of the account at the provider may"
                 + " have lapsed, or the permission (scope) for it was not granted. Renew the membership, or connect"
                 + " again granting every permission. (" + e.getMessage() + ")";
+    }
+
+    /** The provider counts requests per app: every replica's tasks of this source wait, not just this one. */
+    private void pauseBudget(SyncTask task, Duration wait) {
+        try {
+            budget.pause(task.source(), wait);
+        } catch (RuntimeException e) {
+            LOG.warnf("Sync %s: could not pause the %s budget for %s: %s", task.id(), task.source(), wait, e.toString());
+        }
     }
 
     /** Back to the queue after the backoff of this attempt, or failed when it was the last one allowed. */
@@ -196,10 +216,14 @@ final class TaskRunner {
                     return; // the failed part was reported as an error; a later sync reports connected
                 }
                 connected(task);
-            } else if (tasks.pending(task.userId(), task.source()) == 0
-                    && tasks.failingDataTypes(task.userId(), task.source()) == 0) {
-                // A data type still failing (forbidden, say) keeps the error it reported.
-                connected(task);
+            } else if (tasks.pending(task.userId(), task.source()) == 0) {
+                // A data type still failing (forbidden, say) keeps its error, even after a syncing report.
+                Optional<String> failing = tasks.standingFailure(task.userId(), task.source());
+                if (failing.isPresent()) {
+                    report(task, ConnectionState.ERROR, failing.get());
+                } else {
+                    connected(task);
+                }
             }
         } catch (RuntimeException e) {
             LOG.warnf("Sync %s done, but its connection's state could not be reported: %s", task.id(), e.toString());

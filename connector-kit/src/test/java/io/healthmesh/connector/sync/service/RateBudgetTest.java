@@ -103,12 +103,49 @@ class RateBudgetTest {
 
     @Test
     void withoutALimitEveryRequestIsGrantedAtOnce() throws Exception {
-        RateBudget unlimited = new RateBudget(null, 0, null);
-        long started = System.nanoTime();
-        for (int i = 0; i < 1000; i++) {
-            unlimited.acquire("anything");
+        Pool pool = ownPool();
+        try {
+            RateBudget unlimited = new RateBudget(pool, 0, null);
+            unlimited.acquire("warm-up");
+            long started = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                unlimited.acquire("anything");
+            }
+            // 200 grants without a wait: far less than one 2 s window, even on a loaded machine.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(WINDOW.multipliedBy(5));
+        } finally {
+            pool.closeAndAwait();
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aPauseHoldsEveryReplicaOfTheSourceWithOrWithoutALimit() throws Exception {
+        String source = "pause-test-" + UUID.randomUUID();
+        Pool first = ownPool();
+        Pool second = ownPool();
+        try {
+            RateBudget limited = new RateBudget(first, LIMIT, WINDOW);
+            RateBudget otherReplica = new RateBudget(second, LIMIT, WINDOW);
+            RateBudget unlimited = new RateBudget(second, 0, null);
+            Instant before = SyncTables.dbNow();
+            limited.pause(source, Duration.ofSeconds(3));
+            limited.pause(source, Duration.ofMillis(100)); // a shorter pause does not cut the longer one
+
+            Instant granted = otherReplica.acquire(source);
+            assertThat(granted).isAfterOrEqualTo(before.plusSeconds(3));
+            long started = System.nanoTime();
+            otherReplica.pause(source, Duration.ofSeconds(2));
+            unlimited.acquire(source);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+            // Other sources are not held.
+            long other = System.nanoTime();
+            otherReplica.pause(source, Duration.ofSeconds(30));
+            limited.acquire("other-" + source);
+            assertThat(Duration.ofNanos(System.nanoTime() - other)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            first.closeAndAwait();
+            second.closeAndAwait();
+        }
     }
 
     /** With the grants sorted, any LIMIT + 1 consecutive ones must span at least {@code window}. */

@@ -212,6 +212,9 @@ class TaskRunnerTest {
         TaskRow waiting = awaitRequeued(first);
         assertThat(waiting.notBefore()).isBetween(before.plus(Duration.ofMinutes(7)),
                 before.plus(Duration.ofMinutes(7)).plusSeconds(10));
+        // The provider counts per app: every replica's requests of the source wait as long.
+        assertThat(SyncTables.pausedUntil("withings")).hasValueSatisfying(until -> assertThat(until)
+                .isBetween(before.plus(Duration.ofMinutes(7)), before.plus(Duration.ofMinutes(7)).plusSeconds(10)));
         assertThat(waiting.attempts()).isZero();
         assertThat(waiting.lastError()).contains("rate limited");
         TaskRow backedOff = awaitRequeued(second);
@@ -243,6 +246,24 @@ class TaskRunnerTest {
     }
 
     @Test
+    void anIncrementalSyncReportsSyncingThenConnected() {
+        String user = connectedUser();
+        UUID id = SyncTables.queued(user, MEASURES, "incremental");
+        provider.script(user, (context, call) -> {
+            context.reading(reading(call.dataType(), 1));
+            return "c1";
+        });
+
+        workers.worker("replica-a").tick();
+
+        awaitState(id, "done");
+        await().atMost(WAIT).until(() -> directory.reports(user).size() == 2);
+        assertThat(directory.reports(user)).extracting(Report::state)
+                .containsExactly(ConnectionState.SYNCING, ConnectionState.CONNECTED);
+        assertThat(directory.reports(user).get(1).lastSuccessfulSync()).isNotNull();
+    }
+
+    @Test
     void aRefusedGrantFailsTheTaskAndNothingMoreRunsForTheConnection() {
         String user = connectedUser();
         directory.refuseGrant(user, "withings");
@@ -254,8 +275,10 @@ class TaskRunnerTest {
 
         assertThat(awaitState(claimed, "failed").lastError()).contains("grant refused");
         assertThat(awaitState(later, "cancelled").lastError()).contains("connect again");
-        // The directory marked the connection token_expired and reported that; the sync side adds nothing.
-        assertThat(directory.reports(user)).extracting(Report::state).containsExactly(ConnectionState.TOKEN_EXPIRED);
+        // The directory marked the connection token_expired and reported that; the sync side adds
+        // nothing after its syncing.
+        assertThat(directory.reports(user)).extracting(Report::state)
+                .containsExactly(ConnectionState.SYNCING, ConnectionState.TOKEN_EXPIRED);
     }
 
     @Test
@@ -268,13 +291,13 @@ class TaskRunnerTest {
 
         workers.worker("replica-a").tick();
 
-        assertThat(awaitState(id, "failed").lastError()).isEqualTo("the user did not grant user.metrics");
-        await().atMost(WAIT).until(() -> !directory.reports(user).isEmpty());
-        assertThat(directory.reports(user)).singleElement().satisfies(report -> {
-            assertThat(report.state()).isEqualTo(ConnectionState.ERROR);
-            assertThat(report.reason()).contains("membership").contains("permission (scope)")
-                    .contains(MEASURES).endsWith("(the user did not grant user.metrics)");
-        });
+        assertThat(awaitState(id, "failed").lastError()).contains("membership")
+                .endsWith("(the user did not grant user.metrics)");
+        await().atMost(WAIT).until(() -> directory.reports(user).size() == 2);
+        assertThat(directory.reports(user)).extracting(Report::state)
+                .containsExactly(ConnectionState.SYNCING, ConnectionState.ERROR);
+        assertThat(directory.reports(user).get(1).reason()).contains("membership").contains("permission (scope)")
+                .contains(MEASURES).endsWith("(the user did not grant user.metrics)");
     }
 
     @Test
@@ -293,8 +316,12 @@ class TaskRunnerTest {
         workers.worker("replica-a").tick();
         awaitState(other, "done");
 
-        // Nothing says connected while measures are refused.
-        assertThat(directory.reports(user)).extracting(Report::state).containsOnly(ConnectionState.ERROR);
+        // Nothing says connected while measures are refused: after the other sync's syncing, the error again.
+        await().atMost(WAIT).until(() -> directory.reports(user).get(directory.reports(user).size() - 1).state()
+                == ConnectionState.ERROR && directory.reports(user).size() >= 4);
+        assertThat(directory.reports(user)).extracting(Report::state).doesNotContain(ConnectionState.CONNECTED);
+        Report last = directory.reports(user).get(directory.reports(user).size() - 1);
+        assertThat(last.reason()).contains("membership").contains(MEASURES);
     }
 
     @Test
@@ -311,13 +338,14 @@ class TaskRunnerTest {
         TaskRow failed = awaitState(id, "failed");
         assertThat(failed.attempts()).isEqualTo(max);
         assertThat(failed.lastError()).startsWith("gave up after " + max + " attempts").contains("503 again");
-        await().atMost(WAIT).until(() -> !directory.reports(user).isEmpty());
-        assertThat(directory.reports(user)).singleElement().extracting(Report::state).isEqualTo(ConnectionState.ERROR);
+        await().atMost(WAIT).until(() -> directory.reports(user).size() == 2);
+        assertThat(directory.reports(user)).extracting(Report::state)
+                .containsExactly(ConnectionState.SYNCING, ConnectionState.ERROR);
     }
 
     @Test
     void backoffDoublesUpToItsMaximum() {
-        TaskRunner runner = new TaskRunner(null, null, null, workers.config().sync());
+        TaskRunner runner = new TaskRunner(null, null, null, null, workers.config().sync());
         assertThat(runner.backoff(1)).isEqualTo(Duration.ofSeconds(30));
         assertThat(runner.backoff(2)).isEqualTo(Duration.ofSeconds(60));
         assertThat(runner.backoff(4)).isEqualTo(Duration.ofMinutes(4));
