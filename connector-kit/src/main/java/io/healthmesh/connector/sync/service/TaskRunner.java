@@ -213,7 +213,11 @@ final class TaskRunner {
                     return;
                 }
                 if (progress.failed() > 0) {
-                    return; // the failed part was reported as an error; a later sync reports connected
+                    // The failed part reported its error, but backfilling progress may have been reported
+                    // since: the error is reported again; a later sync that succeeds reports connected.
+                    tasks.standingFailure(task.userId(), task.source())
+                            .ifPresent(reason -> report(task, ConnectionState.ERROR, reason));
+                    return;
                 }
                 connected(task);
             } else if (tasks.pending(task.userId(), task.source()) == 0) {
