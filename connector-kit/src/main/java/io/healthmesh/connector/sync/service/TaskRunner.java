@@ -53,8 +53,9 @@ final class TaskRunner {
      *   <li>GRANT_REFUSED: failed, and the connection's other pending tasks cancelled (the directory
      *       already marked it token_expired);
      *   <li>FORBIDDEN: failed, and the connection reports an error saying the membership may have lapsed or
- *       a scope is missing (not a login failure: the tokens stay); it stands until that data type syncs again;
- *   <li>FAILED: failed, and the connection reports an error with the reason.
+     *       a scope is missing (not a login failure: the tokens stay); it stands until that data type syncs
+     *       again;
+     *   <li>FAILED: failed, and the connection reports an error with the reason.
      * </ul>
      * A cancelled, taken-over or stopping task just ends: whoever holds it now decides.
      */
