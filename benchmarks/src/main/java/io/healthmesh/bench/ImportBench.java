@@ -15,6 +15,7 @@ import io.healthmesh.imports.apple.ParseSummary;
 import io.healthmesh.imports.archive.ArchiveLimits;
 import io.healthmesh.imports.archive.ExportArchive;
 import io.healthmesh.imports.archive.ExportStream;
+import io.healthmesh.imports.messaging.RawEventPublisher;
 import io.healthmesh.testsupport.LocalStack;
 import io.healthmesh.testsupport.ServiceProcess;
 import io.healthmesh.testsupport.TestTopics;
@@ -69,7 +70,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Apple Health import, each figure beside a floor measured in the same run on the same file:
@@ -492,22 +492,9 @@ public final class ImportBench {
         return new FloorB(rate, sent[0], timed[0] / 1e9, bytes[0], topic, partitions, cpuTotal[0]);
     }
 
-    /** The producer settings of file-import-service's RawEventPublisher, exactly. */
+    /** The producer settings of file-import-service's RawEventPublisher, exactly (its own method). */
     private static Properties publisherConfig(String clientId) {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafkaBootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return config;
+        return RawEventPublisher.settings(LocalStack.kafkaBootstrapServers(), clientId);
     }
 
     private static String describeProducer(Properties config) {

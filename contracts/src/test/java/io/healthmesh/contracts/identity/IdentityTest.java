@@ -37,6 +37,25 @@ class IdentityTest {
     }
 
     @Test
+    void eventIdIsTheUuidV5OfThePercentEncodedJoinedFieldsWhateverTheCharacters() {
+        String[][] cases = {
+            {"user-1", "apple_health", "HKQuantityTypeIdentifierStepCount|Maya’s iPhone|name:iPhone|2023-04-01T14:15:32Z",
+                "steps"},
+            {"u|1%", "csv", "a%b|c%7Cd", "fat_total"},
+            {"ünïcödé-用户", "push", "emoji 🏃‍♀️ run|x", null},
+            {"broken\uD83D", "oura", "lone \uDC00 low", "heart_rate"},
+            {"", "withings", "", ""},
+        };
+        for (String[] c : cases) {
+            String metric = c[3] == null ? "*" : Identity.encodeField(c[3]);
+            String plain = Identity.encodeField(c[0]) + "|" + Identity.encodeField(c[1]) + "|"
+                    + Identity.encodeField(c[2]) + "|" + metric;
+            assertEquals(Identity.uuidV5(Identity.NAMESPACE, plain), Identity.eventId(c[0], c[1], c[2], c[3]),
+                    String.join(" / ", String.valueOf(c[0]), c[1], c[2], String.valueOf(c[3])));
+        }
+    }
+
+    @Test
     void eventIdIsDeterministicAndDependsOnEveryField() {
         UUID id = Identity.eventId("u1", "withings", "123", "body_mass");
 

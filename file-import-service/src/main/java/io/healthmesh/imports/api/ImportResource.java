@@ -33,21 +33,30 @@ public class ImportResource {
         this.imports = imports;
     }
 
-    /** The file as the request body (export.zip or export.xml), streamed to storage. */
+    /**
+     * The file as the request body (export.zip or export.xml), read on a worker thread straight
+     * from the connection (paused while the disk catches up) to storage: the heap never holds more
+     * than a few buffers of it, whatever the file's size.
+     */
     @POST
     @Path("/apple-health")
     @Consumes({MediaType.APPLICATION_OCTET_STREAM, "application/zip", MediaType.APPLICATION_XML, MediaType.TEXT_XML})
     @Blocking
+    @StreamedUpload
     public Response uploadAppleHealth(@RestPath String userId, @RestHeader("X-File-Name") String fileName,
             InputStream body) {
         return Response.accepted(imports.uploadAppleHealth(userId, fileName, body)).build();
     }
 
-    /** The file as the part {@code file} of a multipart form; the HTTP layer streams it to disk. */
+    /**
+     * The file as the part {@code file} of a multipart form; the HTTP layer parses the form as a
+     * stream and writes the part to the storage folder's {@code incoming/}, which is then renamed.
+     */
     @POST
     @Path("/apple-health")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
+    @StreamedUpload
     public Response uploadAppleHealthForm(@RestPath String userId, @RestForm("file") FileUpload file) {
         if (file == null || file.uploadedFile() == null) {
             throw ProblemException.badRequest("missing-file",
@@ -61,6 +70,7 @@ public class ImportResource {
     @Path("/csv")
     @Consumes({"text/csv", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM, "application/vnd.ms-excel"})
     @Blocking
+    @StreamedUpload
     public Response uploadCsv(@RestPath String userId, @RestHeader("X-File-Name") String fileName, InputStream body) {
         return Response.accepted(imports.uploadCsv(userId, fileName, body)).build();
     }
@@ -70,6 +80,7 @@ public class ImportResource {
     @Path("/csv")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
+    @StreamedUpload
     public Response uploadCsvForm(@RestPath String userId, @RestForm("file") FileUpload file) {
         if (file == null || file.uploadedFile() == null) {
             throw ProblemException.badRequest("missing-file", "Send the CSV file as the form part 'file'");

@@ -17,6 +17,8 @@ public record ImportJob(
         long bytesRead,
         long recordsRead,
         long sent,
+        /** Events (parse order) acknowledged by the broker from the first on: where a retry resumes sending. */
+        long ackedEvents,
         Long published,
         Map<String, Long> skipped,
         List<String> errorSample,

@@ -6,12 +6,14 @@ import io.healthmesh.contracts.event.EventJson;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,10 +29,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class RawEventPublisher {
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
     private final TopicNames topics;
 
+    @Inject
     public RawEventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, TopicNames topics) {
+        this(new KafkaProducer<>(settings(bootstrap, "file-import-events")), topics);
+    }
+
+    /** Over a given producer (tests wrap the real one to play a broker that stops acknowledging). */
+    public RawEventPublisher(Producer<byte[], byte[]> producer, TopicNames topics) {
+        this.producer = producer;
+        this.topics = topics;
+    }
+
+    /** The producer settings: acks=all, idempotence, lz4 batches, 15 s delivery timeout. */
+    public static Properties settings(String bootstrap, String clientId) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -41,38 +55,52 @@ public class RawEventPublisher {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "file-import-events");
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(config);
-        this.topics = topics;
+        return config;
     }
 
-    /** One job's stream of sends: counts acknowledgements and remembers the first failure. */
-    public Batch batch(String rawTopic) {
-        return new Batch(topics.deployed(rawTopic));
+    /**
+     * One job's stream of sends: counts acknowledgements, remembers the first failure and how many
+     * events from the first on are all acknowledged. Events are numbered in the job's parse order;
+     * {@code firstSequence} events were acknowledged by an earlier attempt and are not sent again.
+     */
+    public Batch batch(String rawTopic, long firstSequence) {
+        return new Batch(topics.deployed(rawTopic), firstSequence);
     }
 
     public final class Batch {
         private final String topic;
         private final AtomicLong acknowledged = new AtomicLong();
         private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private final AcknowledgedPrefix prefix;
 
-        private Batch(String topic) {
+        private Batch(String topic, long firstSequence) {
             this.topic = topic;
+            this.prefix = new AcknowledgedPrefix(firstSequence);
         }
 
-        /** Sends one event keyed by its user; throws the first failure any earlier send met. */
-        public void send(Envelope event) {
+        /**
+         * Sends event number {@code sequence} (parse order) keyed by its user; throws the first
+         * failure any earlier send met.
+         */
+        public void send(Envelope event, long sequence) {
             throwIfFailed();
             producer.send(new ProducerRecord<>(topic, event.userId().getBytes(StandardCharsets.UTF_8),
                     EventJson.write(event)), (metadata, error) -> {
                         if (error == null) {
                             acknowledged.incrementAndGet();
+                            prefix.acknowledged(sequence);
                         } else {
                             failure.compareAndSet(null, error);
                         }
                     });
+        }
+
+        /** Every event numbered below this one is acknowledged (this attempt's or an earlier one's). */
+        public long acknowledgedPrefix() {
+            return prefix.value();
         }
 
         /** Waits until the broker acknowledged every event sent so far (or one failed). */
@@ -81,6 +109,7 @@ public class RawEventPublisher {
             throwIfFailed();
         }
 
+        /** Events this attempt sent that the broker acknowledged. */
         public long acknowledged() {
             return acknowledged.get();
         }

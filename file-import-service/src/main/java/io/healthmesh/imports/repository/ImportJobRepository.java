@@ -31,7 +31,7 @@ public class ImportJobRepository {
 
     private static final String COLUMNS = """
             id, user_id, kind, state, file_name, storage_path, total_bytes, bytes_read, records_read, sent,
-            published, skipped::text AS skipped, error_sample::text AS error_sample, accepted, rejected,
+            acked_events, published, skipped::text AS skipped, error_sample::text AS error_sample, accepted, rejected,
             failure_reason, failure_line, failure_column, cancel_requested, attempts, created_at, started_at,
             parsed_at, finished_at, updated_at, preview::text AS preview, mapping::text AS mapping
             """;
@@ -82,7 +82,7 @@ public class ImportJobRepository {
     private static final String HEARTBEAT = """
             UPDATE import_job SET lease_expires_at = now() + $3 * interval '1 millisecond', bytes_read = $4,
                 records_read = $5, sent = $6, skipped = $7::text::jsonb, error_sample = $8::text::jsonb,
-                updated_at = now()
+                acked_events = GREATEST(acked_events, $9), updated_at = now()
             WHERE id = $1 AND lease_owner = $2 AND state = 'parsing'
             RETURNING cancel_requested
             """;
@@ -90,7 +90,8 @@ public class ImportJobRepository {
     private static final String PARSED = """
             UPDATE import_job SET state = 'publishing', published = $3, parsed_at = now(), bytes_read = $4,
                 records_read = $5, sent = $6, skipped = $7::text::jsonb, error_sample = $8::text::jsonb,
-                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                acked_events = GREATEST(acked_events, $9), lease_owner = NULL, lease_expires_at = NULL,
+                updated_at = now()
             WHERE id = $1 AND lease_owner = $2 AND state = 'parsing'
             """;
 
@@ -104,8 +105,10 @@ public class ImportJobRepository {
             RETURNING storage_path
             """;
 
+    /** Back to the queue after a broker outage, with the point the next attempt resumes sending at. */
     private static final String RELEASE = """
-            UPDATE import_job SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+            UPDATE import_job SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL,
+                acked_events = GREATEST(acked_events, $3), sent = $4, updated_at = now()
             WHERE id = $1 AND lease_owner = $2 AND state = 'parsing'
             """;
 
@@ -178,19 +181,23 @@ public class ImportJobRepository {
         return pool.preparedQuery(CLAIM).execute(Tuple.of(owner, lease.toMillis())).map(this::first);
     }
 
-    /** Saves progress and renews the lease; empty when the lease is lost, else whether cancel was asked. */
-    public Uni<Optional<Boolean>> heartbeat(UUID id, String owner, Duration lease, JobProgress progress) {
+    /**
+     * Saves progress and the acknowledged prefix (it only grows) and renews the lease; empty when the
+     * lease is lost, else whether cancel was asked.
+     */
+    public Uni<Optional<Boolean>> heartbeat(UUID id, String owner, Duration lease, JobProgress progress,
+            long ackedEvents) {
         return pool.preparedQuery(HEARTBEAT).execute(Tuple.tuple(Arrays.asList(id, owner, lease.toMillis(),
                         progress.bytesRead(), progress.recordsRead(), progress.sent(), write(progress.skipped()),
-                        write(progress.errorSample()))))
+                        write(progress.errorSample()), ackedEvents)))
                 .map(rows -> rows.size() == 0 ? Optional.empty()
                         : Optional.of(rows.iterator().next().getBoolean("cancel_requested")));
     }
 
-    public Uni<Boolean> parsed(UUID id, String owner, long published, JobProgress progress) {
+    public Uni<Boolean> parsed(UUID id, String owner, long published, JobProgress progress, long ackedEvents) {
         return pool.preparedQuery(PARSED).execute(Tuple.tuple(Arrays.asList(id, owner, published,
                         progress.bytesRead(), progress.recordsRead(), progress.sent(), write(progress.skipped()),
-                        write(progress.errorSample()))))
+                        write(progress.errorSample()), ackedEvents)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -204,8 +211,9 @@ public class ImportJobRepository {
                 .map(ImportJobRepository::storagePath);
     }
 
-    public Uni<Void> release(UUID id, String owner) {
-        return pool.preparedQuery(RELEASE).execute(Tuple.of(id, owner)).replaceWithVoid();
+    /** Queues the job again; the next attempt sends only the events from {@code ackedEvents} on. */
+    public Uni<Void> release(UUID id, String owner, long ackedEvents, JobProgress progress) {
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(id, owner, ackedEvents, progress.sent())).replaceWithVoid();
     }
 
     public Uni<Optional<String>> cancelled(UUID id, String owner) {
@@ -237,7 +245,7 @@ public class ImportJobRepository {
         return Optional.of(new ImportJob(row.getUUID("id"), row.getString("user_id"), row.getString("kind"),
                 JobState.of(row.getString("state")), row.getString("file_name"), row.getString("storage_path"),
                 row.getLong("total_bytes"), row.getLong("bytes_read"), row.getLong("records_read"), row.getLong("sent"),
-                row.getLong("published"), read(row.getString("skipped"), new TypeReference<Map<String, Long>>() { }),
+                row.getLong("acked_events"), row.getLong("published"), read(row.getString("skipped"), new TypeReference<Map<String, Long>>() { }),
                 read(row.getString("error_sample"), new TypeReference<List<String>>() { }), row.getLong("accepted"),
                 row.getLong("rejected"), row.getString("failure_reason"), row.getInteger("failure_line"),
                 row.getInteger("failure_column"), row.getBoolean("cancel_requested"), row.getInteger("attempts"),

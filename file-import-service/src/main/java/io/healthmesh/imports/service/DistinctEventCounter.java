@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.UUID;
@@ -44,44 +43,30 @@ public final class DistinctEventCounter implements AutoCloseable {
 
     public long distinct() {
         if (runs.isEmpty()) {
-            long[][] pairs = sortedPairs();
-            return countDistinct(pairs);
+            sortBuffer();
+            long distinct = 0;
+            for (int i = 0; i < size; i += 2) {
+                if (i == 0 || buffer[i] != buffer[i - 2] || buffer[i + 1] != buffer[i - 1]) {
+                    distinct++;
+                }
+            }
+            return distinct;
         }
         spill();
         return mergeRuns();
-    }
-
-    private long[][] sortedPairs() {
-        long[][] pairs = new long[size / 2][];
-        for (int i = 0; i < size; i += 2) {
-            pairs[i / 2] = new long[] {buffer[i], buffer[i + 1]};
-        }
-        Arrays.sort(pairs, DistinctEventCounter::compare);
-        return pairs;
-    }
-
-    private static long countDistinct(long[][] sorted) {
-        long distinct = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            if (i == 0 || compare(sorted[i], sorted[i - 1]) != 0) {
-                distinct++;
-            }
-        }
-        return distinct;
     }
 
     private void spill() {
         if (size == 0) {
             return;
         }
-        long[][] sorted = sortedPairs();
+        sortBuffer();
         try {
             Path run = Files.createTempFile(directory, "distinct-", ".run");
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run),
                     1 << 16))) {
-                for (long[] pair : sorted) {
-                    out.writeLong(pair[0]);
-                    out.writeLong(pair[1]);
+                for (int i = 0; i < size; i++) {
+                    out.writeLong(buffer[i]);
                 }
             }
             runs.add(run);
@@ -89,6 +74,70 @@ public final class DistinctEventCounter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot spill event ids to " + directory, e);
         }
+    }
+
+    /**
+     * Sorts the buffered ids in place, as (most, least significant) pairs: a three-way quicksort on
+     * the pairs of the primitive buffer (no object per id; repeated ids, which exports do hold, fall
+     * into the middle part at once), insertion sort for short ranges.
+     */
+    private void sortBuffer() {
+        sortPairs(buffer, 0, size / 2 - 1);
+    }
+
+    private static void sortPairs(long[] a, int low, int high) {
+        while (high - low > 16) {
+            int middle = (low + high) >>> 1;
+            long pivotMost = a[2 * middle];
+            long pivotLeast = a[2 * middle + 1];
+            int lt = low;
+            int gt = high;
+            int i = low;
+            while (i <= gt) {
+                int c = comparePair(a, i, pivotMost, pivotLeast);
+                if (c < 0) {
+                    swapPairs(a, lt++, i++);
+                } else if (c > 0) {
+                    swapPairs(a, i, gt--);
+                } else {
+                    i++;
+                }
+            }
+            // Recurse into the smaller side, loop on the larger: the stack stays logarithmic.
+            if (lt - low < high - gt) {
+                sortPairs(a, low, lt - 1);
+                low = gt + 1;
+            } else {
+                sortPairs(a, gt + 1, high);
+                high = lt - 1;
+            }
+        }
+        for (int i = low + 1; i <= high; i++) {
+            long most = a[2 * i];
+            long least = a[2 * i + 1];
+            int j = i - 1;
+            while (j >= low && comparePair(a, j, most, least) > 0) {
+                a[2 * j + 2] = a[2 * j];
+                a[2 * j + 3] = a[2 * j + 1];
+                j--;
+            }
+            a[2 * j + 2] = most;
+            a[2 * j + 3] = least;
+        }
+    }
+
+    private static int comparePair(long[] a, int pair, long most, long least) {
+        int first = Long.compare(a[2 * pair], most);
+        return first != 0 ? first : Long.compare(a[2 * pair + 1], least);
+    }
+
+    private static void swapPairs(long[] a, int x, int y) {
+        long most = a[2 * x];
+        long least = a[2 * x + 1];
+        a[2 * x] = a[2 * y];
+        a[2 * x + 1] = a[2 * y + 1];
+        a[2 * y] = most;
+        a[2 * y + 1] = least;
     }
 
     private long mergeRuns() {

@@ -18,8 +18,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The running state of one claimed job, whatever its kind: what was sent, the distinct events,
- * skips and a sample of errors. The job's thread writes it; the worker's heartbeat reads it and
- * may ask it to stop (cancel, lease lost), which takes effect at the next event.
+ * skips and a sample of errors. The job's thread reads the file and hands what it read to the
+ * job's {@link EventSender}, whose thread makes the events, counts them and sends them; the
+ * worker's heartbeat reads the progress and may ask the job to stop (cancel, lease lost), which
+ * takes effect at the next event read.
  */
 public final class ImportRun {
 
@@ -33,6 +35,11 @@ public final class ImportRun {
     private final Map<String, Long> skipped = new ConcurrentHashMap<>();
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong records = new AtomicLong();
+    /** Events acknowledged by an earlier attempt (the first ones in parse order): not sent again. */
+    private final long resumeAt;
+    /** Only the sender's thread touches it (and the distinct counter). */
+    private long nextSequence;
+    private final EventSender sender;
     private volatile LongSupplier bytesRead = () -> 0;
     private volatile String stopReason;
 
@@ -41,18 +48,21 @@ public final class ImportRun {
         this.source = source;
         this.batch = batch;
         this.distinct = distinct;
+        this.resumeAt = job.ackedEvents();
+        this.sender = new EventSender("import-send-" + job.id(), this::send);
     }
 
     public ImportJob job() {
         return job;
     }
 
+    /** Reader side: hands the reading over to the sending thread (its event is made there). */
     public void reading(Reading reading) {
-        publish(Envelope.reading(job.userId(), source, reading, emitted));
+        handOver(reading);
     }
 
     public void session(Session session) {
-        publish(Envelope.session(job.userId(), source, session, emitted));
+        handOver(session);
     }
 
     /** A record that produced no event, counted by reason. */
@@ -73,18 +83,54 @@ public final class ImportRun {
         this.bytesRead = bytesRead;
     }
 
-    private void publish(Envelope event) {
+    private void handOver(Object readingOrSession) {
         if (stopReason != null) {
             throw new StopRequested(stopReason);
         }
         records.incrementAndGet();
-        batch.send(event);
-        distinct.add(event.eventId());
+        sender.add(readingOrSession);
     }
 
+    /**
+     * Sending side, in the order the reader handed over: every event counts (distinct ids) however
+     * many attempts it takes; it is sent only if no earlier attempt had it acknowledged: the parse
+     * order is deterministic, so event number n is the same event in every attempt.
+     */
+    private void send(Object readingOrSession) {
+        Envelope event = readingOrSession instanceof Reading reading
+                ? Envelope.reading(job.userId(), source, reading, emitted)
+                : Envelope.session(job.userId(), source, (Session) readingOrSession, emitted);
+        distinct.add(event.eventId());
+        long sequence = nextSequence++;
+        if (sequence >= resumeAt) {
+            batch.send(event, sequence);
+        }
+    }
+
+    /** Waits until every event handed over was sent (not acknowledged: see the batch); throws a send failure. */
+    void finishSending() {
+        sender.finish();
+    }
+
+    /** The same, for a job that ends early: its failure, if any, is the batch's to report. */
+    void finishSendingQuietly() {
+        sender.finishQuietly();
+    }
+
+    /** {@code sent} counts the events acknowledged by earlier attempts and by this one. */
     JobProgress progress() {
-        return new JobProgress(bytesRead.getAsLong(), records.get(), batch.acknowledged(), Map.copyOf(skipped),
-                List.copyOf(errors));
+        return new JobProgress(bytesRead.getAsLong(), records.get(), resumeAt + batch.acknowledged(),
+                Map.copyOf(skipped), List.copyOf(errors));
+    }
+
+    /** Every event before this one (parse order) is acknowledged: where a retry resumes sending. */
+    long acknowledgedPrefix() {
+        return batch.acknowledgedPrefix();
+    }
+
+    /** Events an earlier attempt had acknowledged, which this one does not send again. */
+    long resumedAt() {
+        return resumeAt;
     }
 
     RawEventPublisher.Batch batch() {

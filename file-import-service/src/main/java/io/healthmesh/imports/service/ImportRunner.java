@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
  * the file and publish through the {@link ImportRun}; the ending is the same for every kind: once
  * the broker acknowledged everything, the job is publishing (done when the normalizer has judged
  * it all); a bad file fails with its reason and keeps what was sent; a broker outage releases the
- * job for a later attempt; a cancel stops it at the next event.
+ * job for a later attempt, which reads the file again but sends only what follows the events the
+ * broker had acknowledged (the heartbeat saves that point too, for a replica that dies); a cancel
+ * stops it at the next event.
  */
 public abstract class ImportRunner {
 
@@ -55,20 +57,28 @@ public abstract class ImportRunner {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create " + scratch, e);
         }
-        return new ImportRun(job, source(job), publisher.batch(topic(job)),
+        return new ImportRun(job, source(job), publisher.batch(topic(job), job.ackedEvents()),
                 new DistinctEventCounter(scratch, DISTINCT_IN_MEMORY));
     }
 
     public void process(ImportRun run, String owner) {
         ImportJob job = run.job();
         try (DistinctEventCounter distinct = run.distinct()) {
-            JobProgress read = read(run);
+            JobProgress read;
+            try {
+                read = read(run);
+                run.finishSending();
+            } finally {
+                // Whatever ended the reading, the sending thread ends before the counter closes.
+                run.finishSendingQuietly();
+            }
             run.batch().awaitAcknowledged();
             long published = distinct.distinct();
             JobProgress progress = run.progress();
             JobProgress finalProgress = new JobProgress(read.bytesRead(), read.recordsRead(), progress.sent(),
                     read.skipped(), progress.errorSample());
-            if (jobs.parsed(job.id(), owner, published, finalProgress).await().atMost(DB_TIMEOUT)) {
+            if (jobs.parsed(job.id(), owner, published, finalProgress, run.acknowledgedPrefix()).await()
+                    .atMost(DB_TIMEOUT)) {
                 jobs.completeIfJudged(job.id()).await().atMost(DB_TIMEOUT).ifPresent(path -> storage.delete(job.id()));
             }
         } catch (ImportFailedException e) {
@@ -80,8 +90,12 @@ public abstract class ImportRunner {
                 jobs.cancelled(job.id(), owner).await().atMost(DB_TIMEOUT).ifPresent(p -> storage.delete(job.id()));
             }
         } catch (PublishFailedException e) {
-            LOG.warnf("Import %s: %s; released for another attempt", job.id(), e.getMessage());
-            jobs.release(job.id(), owner).await().atMost(DB_TIMEOUT);
+            // Every send still in flight ends (acknowledged or failed): the acknowledged prefix is final.
+            awaitQuietly(run);
+            long resumeAt = run.acknowledgedPrefix();
+            LOG.warnf("Import %s: %s; released for another attempt, which resumes sending at event %d"
+                    + " (this attempt started at %d)", job.id(), e.getMessage(), resumeAt, run.resumedAt());
+            jobs.release(job.id(), owner, resumeAt, run.progress()).await().atMost(DB_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "Import %s failed", job.id());
             awaitQuietly(run);
@@ -95,6 +109,7 @@ public abstract class ImportRunner {
     }
 
     private static void awaitQuietly(ImportRun run) {
+        run.finishSendingQuietly();
         try {
             run.batch().awaitAcknowledged();
         } catch (PublishFailedException e) {

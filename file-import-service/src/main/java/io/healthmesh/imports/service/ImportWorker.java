@@ -91,7 +91,8 @@ public class ImportWorker {
     private void heartbeats() {
         for (Map.Entry<UUID, ImportRun> entry : running.entrySet()) {
             ImportRun run = entry.getValue();
-            Optional<Boolean> cancel = jobs.heartbeat(entry.getKey(), owner, config.lease(), run.progress())
+            Optional<Boolean> cancel = jobs.heartbeat(entry.getKey(), owner, config.lease(), run.progress(),
+                    run.acknowledgedPrefix())
                     .await().atMost(DB_TIMEOUT);
             if (cancel.isEmpty()) {
                 LOG.warnf("Import %s: lease lost to another replica; stopping here", entry.getKey());

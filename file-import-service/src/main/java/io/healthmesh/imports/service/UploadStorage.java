@@ -23,6 +23,8 @@ public class UploadStorage {
 
     private static final Logger LOG = Logger.getLogger(UploadStorage.class);
     private static final int COPY_BUFFER = 1 << 16;
+    /** What a multipart body may carry around its file (boundaries, part headers) beyond the limit. */
+    public static final long MULTIPART_FRAMING_ALLOWANCE = 64 * 1024;
 
     private final Path directory;
     private final long maxBytes;
@@ -37,6 +39,11 @@ public class UploadStorage {
         }
     }
 
+    /** Largest upload accepted, in bytes ({@code healthmesh.imports.max-upload-bytes}). */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     public Path pathOf(UUID jobId) {
         return directory.resolve(jobId + ".upload");
     }
@@ -46,7 +53,10 @@ public class UploadStorage {
         return directory.resolve(jobId + ".work");
     }
 
-    /** Streams a request body to the job's file; refuses (and removes the part written) beyond the limit. */
+    /**
+     * Streams a request body to the job's file through one 64 KB buffer; refuses (and removes the
+     * part written) as soon as the body goes beyond the limit.
+     */
     public long store(UUID jobId, InputStream body) {
         Path target = pathOf(jobId);
         long written = 0;
@@ -70,11 +80,15 @@ public class UploadStorage {
         return written;
     }
 
-    /** Takes over a file the HTTP layer already streamed to disk (a multipart part). */
+    /**
+     * Takes over a file the HTTP layer already streamed to disk (a multipart part, written under
+     * the storage folder's {@code incoming/}, so this is a rename); refuses and deletes it beyond the limit.
+     */
     public long adopt(UUID jobId, Path uploaded) {
         try {
             long size = Files.size(uploaded);
             if (size > maxBytes) {
+                delete(uploaded);
                 throw tooLarge();
             }
             Files.move(uploaded, pathOf(jobId), StandardCopyOption.REPLACE_EXISTING);
@@ -109,7 +123,7 @@ public class UploadStorage {
         delete(folder);
     }
 
-    private ProblemException tooLarge() {
+    public ProblemException tooLarge() {
         return new ProblemException(Problem.of("payload-too-large", 413, "Payload too large",
                 "Uploads are limited to " + maxBytes + " bytes"));
     }

@@ -18,17 +18,27 @@ import io.healthmesh.commons.messaging.TopicNames;
 import io.healthmesh.contracts.source.Topics;
 import io.healthmesh.testsupport.RealStackResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +59,12 @@ class ImportResourceTest {
 
     @ConfigProperty(name = "healthmesh.imports.storage-dir")
     String storageDir;
+
+    @ConfigProperty(name = "healthmesh.imports.max-upload-bytes")
+    long maxUploadBytes;
+
+    @TestHTTPResource("/")
+    URL base;
 
     private static String upload(String user, byte[] body) {
         return internal().contentType("application/octet-stream").header("X-File-Name", "C:\\Users\\me\\export.zip")
@@ -172,6 +188,68 @@ class ImportResourceTest {
     }
 
     @Test
+    void oversizeUploadsAreRefusedAnnouncedStreamedOrMultipartAndLeaveNothing() throws Exception {
+        String user = "importer-" + UUID.randomUUID();
+        Set<Path> before = everyStoredFile();
+        Path over = Files.createTempFile("over-limit", ".xml");
+        try {
+            writeFilled(over, maxUploadBytes + 1);
+            // Announced by Content-Length: refused before the body is read.
+            internal().contentType("application/octet-stream").body(over.toFile())
+                    .when().post("/internal/users/{u}/imports/apple-health", user)
+                    .then().statusCode(413)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("urn:healthmesh:problem:payload-too-large"));
+            // Chunked, no length: counted as it streams, stopped at the limit.
+            HttpResponse<String> chunked = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .send(HttpRequest.newBuilder(uploadUri(user))
+                            .header("Authorization", "Bearer local-service-secret")
+                            .header("Content-Type", "application/octet-stream")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                                try {
+                                    return Files.newInputStream(over);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            })).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(chunked.statusCode()).isEqualTo(413);
+            assertThat(chunked.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(chunked.body()).contains("urn:healthmesh:problem:payload-too-large");
+            // A multipart form whose part is one byte over: parsed to disk, then refused and deleted.
+            internal().multiPart("file", over.toFile(), "application/xml")
+                    .when().post("/internal/users/{u}/imports/apple-health", user)
+                    .then().statusCode(413)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("urn:healthmesh:problem:payload-too-large"));
+            internal().multiPart("file", over.toFile(), "text/csv")
+                    .when().post("/internal/users/{u}/imports/csv", user)
+                    .then().statusCode(413)
+                    .body("type", equalTo("urn:healthmesh:problem:payload-too-large"));
+        } finally {
+            Files.delete(over);
+        }
+        assertThat(jobsOf(user)).isZero();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(everyStoredFile()).isSubsetOf(before));
+    }
+
+    @Test
+    void aClientAskingForACleartextHttp2UpgradeIsAnsweredInHttp1AndItsUploadStreams() throws Exception {
+        // Java's HttpClient asks every plain-HTTP request to upgrade to h2c; answering that upgrade
+        // would mean aggregating the whole body in the heap first, so the service stays on HTTP/1.1.
+        String user = "importer-" + UUID.randomUUID();
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uploadUri(user))
+                .header("Authorization", "Bearer local-service-secret")
+                .header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(fixture("export-every-kind.xml"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        String id = json.readTree(answer.body()).path("id").asText();
+        awaitState(user, id, "publishing");
+        assertThat(eventsOf(id)).isNotEmpty();
+    }
+
+    @Test
     void aCancelledJobEndsCancelledAndLeavesNoFile() {
         String user = "importer-" + UUID.randomUUID();
         String id = upload(user, fixture("export-every-kind.xml"));
@@ -214,5 +292,26 @@ class ImportResourceTest {
 
     private long filesInStorage() throws IOException {
         return uploadsIn(storageDir);
+    }
+
+    private URI uploadUri(String user) {
+        return URI.create(base.toString()).resolve("/internal/users/" + user + "/imports/apple-health");
+    }
+
+    /** Every file under the storage folder, multipart scratch ({@code incoming/}) included. */
+    private Set<Path> everyStoredFile() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of(storageDir))) {
+            return files.filter(Files::isRegularFile).collect(Collectors.toSet());
+        }
+    }
+
+    private static void writeFilled(Path file, long bytes) throws IOException {
+        byte[] block = new byte[1024 * 1024];
+        Arrays.fill(block, (byte) ' ');
+        try (var out = Files.newOutputStream(file)) {
+            for (long left = bytes; left > 0; left -= block.length) {
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+        }
     }
 }

@@ -116,6 +116,31 @@ public final class Harness {
         return process;
     }
 
+    /**
+     * Starts one service with extra environment and extra JVM options, which come after the
+     * harness's own (so {@code -Xmx96m} wins over the default heap); replaces a running one.
+     */
+    public synchronized ServiceProcess startWith(ServiceModule service, Map<String, String> extraEnvironment,
+            List<String> extraJvmOptions) {
+        ServiceProcess previous = running.remove(service);
+        if (previous != null) {
+            previous.stop();
+        }
+        ServiceProcess process = create(service, extraEnvironment, ports.get(service), extraJvmOptions);
+        running.put(service, process);
+        process.start();
+        process.awaitReady(READY_TIMEOUT);
+        return process;
+    }
+
+    /** Stops a service; the next {@link #start} starts it again with the defaults. */
+    public synchronized void stop(ServiceModule service) {
+        ServiceProcess process = running.remove(service);
+        if (process != null) {
+            process.stop();
+        }
+    }
+
     /** Starts another replica of a running service (same environment plus extras, its own port). */
     public synchronized ServiceProcess startReplica(ServiceModule service, Map<String, String> extraEnvironment) {
         ServiceProcess replica = create(service, extraEnvironment, ServiceProcess.freePort());
@@ -160,6 +185,11 @@ public final class Harness {
     }
 
     private ServiceProcess create(ServiceModule service, Map<String, String> extraEnvironment, int port) {
+        return create(service, extraEnvironment, port, List.of());
+    }
+
+    private ServiceProcess create(ServiceModule service, Map<String, String> extraEnvironment, int port,
+            List<String> extraJvmOptions) {
         Path jar = root.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isDirectory(root.resolve(service.module()))) {
             throw new IllegalStateException("No module " + service.module() + " under " + root);
@@ -192,7 +222,9 @@ public final class Harness {
             environment.put(key, "http://127.0.0.1:" + ports.get(other));
         }
         environment.putAll(extraEnvironment);
-        return new ServiceProcess(service.module(), jar, port, SERVICE_JVM, environment,
+        List<String> jvm = new ArrayList<>(SERVICE_JVM);
+        jvm.addAll(extraJvmOptions);
+        return new ServiceProcess(service.module(), jar, port, jvm, environment,
                 logDirectory.resolve(service.module() + "-" + port + ".log"));
     }
 }
