@@ -34,4 +34,17 @@ public interface DataTypeSync {
     default String cursorAt(Instant instant) {
         return null;
     }
+
+    /**
+     * A notification named one document of this data type ({@link DocumentChange}): fetch that
+     * document and publish what it holds now, or, when it was deleted, tombstones for everything it
+     * can have produced. The default is for providers whose notifications never name documents: it
+     * syncs from the cursor like an incremental run.
+     *
+     * @return the cursor to store once everything published is acknowledged; null keeps the old one
+     */
+    default String syncDocument(SyncContext context, String cursor, DocumentChange change) throws ProviderException,
+            InterruptedException {
+        return sync(context, cursor, null, null);
+    }
 }

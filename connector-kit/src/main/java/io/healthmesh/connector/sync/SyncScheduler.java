@@ -1,6 +1,7 @@
 package io.healthmesh.connector.sync;
 
 import io.healthmesh.connector.connection.ConnectionRef;
+import io.healthmesh.connector.provider.DocumentChange;
 import java.time.Instant;
 
 /**
@@ -25,4 +26,15 @@ public interface SyncScheduler {
      * @param payload the notification as received, kept for audit (no secrets)
      */
     void notified(String source, String providerUserId, String dataType, Instant from, Instant to, String payload);
+
+    /**
+     * A provider said one document of one of its users changed (or was deleted): stored durably at
+     * once and turned into a targeted sync of that document ({@code DataTypeSync#syncDocument});
+     * an unknown user changes nothing.
+     *
+     * @param dataType the {@code DataTypeSync#dataType()} the document belongs to
+     * @param payload the notification as received, kept for audit (no secrets)
+     */
+    void notifiedDocument(String source, String providerUserId, String dataType, DocumentChange document,
+            String payload);
 }

@@ -1,6 +1,7 @@
 package io.healthmesh.connector.testing;
 
 import io.healthmesh.connector.connection.ConnectionRef;
+import io.healthmesh.connector.provider.DocumentChange;
 import io.healthmesh.connector.sync.SyncScheduler;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,12 @@ public class RecordingSyncScheduler implements SyncScheduler {
 
     @Override
     public void notified(String source, String providerUserId, String dataType, Instant from, Instant to,
+            String payload) {
+        throw new UnsupportedOperationException("not part of the connections side");
+    }
+
+    @Override
+    public void notifiedDocument(String source, String providerUserId, String dataType, DocumentChange document,
             String payload) {
         throw new UnsupportedOperationException("not part of the connections side");
     }

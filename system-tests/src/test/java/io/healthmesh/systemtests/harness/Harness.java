@@ -38,6 +38,9 @@ public final class Harness {
     private final String topicPrefix;
     /** What Withings must put in its callback path; the simulated Withings of the tests uses it. */
     public static final String WITHINGS_NOTIFY_SECRET = "it-withings-notify-secret";
+    /** Oura's side of the tests: the client secret signs webhooks, the verification token answers challenges. */
+    public static final String OURA_CLIENT_SECRET = "it-oura-client-secret";
+    public static final String OURA_VERIFICATION_TOKEN = "it-oura-verification-token";
 
     private final String serviceSecret;
     private final String tokenKey;
@@ -208,6 +211,11 @@ public final class Harness {
         environment.put("WITHINGS_CLIENT_ID", "it-withings-client");
         environment.put("WITHINGS_CLIENT_SECRET", "it-withings-client-secret");
         environment.put("WITHINGS_NOTIFY_SECRET", WITHINGS_NOTIFY_SECRET);
+        environment.put("OURA_CLIENT_ID", "it-oura-client");
+        environment.put("OURA_CLIENT_SECRET", OURA_CLIENT_SECRET);
+        environment.put("OURA_WEBHOOK_VERIFICATION_TOKEN", OURA_VERIFICATION_TOKEN);
+        // No subscription calls to the real Oura from a test; OuraIT turns them on against its simulator.
+        environment.put("OURA_WEBHOOK_SUBSCRIBE", "false");
         environment.put("HEALTHMESH_IMPORTS_STORAGE_DIR", logDirectory.resolveSibling("imports").toString());
         for (ServiceModule other : ServiceModule.values()) {
             String key = "QUARKUS_REST_CLIENT_" + other.module().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL";

@@ -1,5 +1,6 @@
 package io.healthmesh.connector.sync.repository;
 
+import io.healthmesh.connector.provider.DocumentChange;
 import io.healthmesh.connector.sync.domain.BackfillProgress;
 import io.healthmesh.connector.sync.domain.SyncTask;
 import io.healthmesh.connector.sync.domain.TaskKind;
@@ -35,12 +36,14 @@ public class SyncTaskRepository {
     static final Duration DB_TIMEOUT = Duration.ofSeconds(10);
 
     private static final String COLUMNS = """
-            id, user_id, source, data_type, kind, window_from, window_to, state, lease_owner, attempts, created_at
+            id, user_id, source, data_type, kind, window_from, window_to, state, lease_owner, attempts, created_at,
+            document_id, change_kind
             """;
 
     private static final String INSERT_TASK = """
-            INSERT INTO sync_task (id, user_id, source, data_type, kind, window_from, window_to)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO sync_task (id, user_id, source, data_type, kind, window_from, window_to, document_id,
+                change_kind)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """;
 
     /** One incremental per connection and data type at a time, and none while its backfill is pending. */
@@ -96,16 +99,26 @@ public class SyncTaskRepository {
     /**
      * The most urgent task nobody works on: queued and due, or running under a lease that ran out
      * (its replica died). Targeted syncs first (the user just produced data), then incremental, then
-     * backfills; oldest first within a kind.
+     * backfills; oldest first within a kind. The tasks of one document run one at a time in the order
+     * their notifications came (an update fetched while a later delete already published its
+     * tombstone would bring the document back): a document task waits while another task of that
+     * document runs, or an older one is still pending.
      */
     private static final String CLAIM = """
             UPDATE sync_task t SET state = 'running', lease_owner = $1,
                 lease_expires_at = now() + $2 * interval '1 millisecond', attempts = t.attempts + 1, updated_at = now()
             WHERE t.id = (
-                SELECT id FROM sync_task
-                WHERE (state = 'queued' AND not_before <= now()) OR (state = 'running' AND lease_expires_at < now())
-                ORDER BY CASE kind WHEN 'targeted' THEN 0 WHEN 'incremental' THEN 1 ELSE 2 END, created_at
-                FOR UPDATE SKIP LOCKED
+                SELECT c.id FROM sync_task c
+                WHERE ((c.state = 'queued' AND c.not_before <= now())
+                       OR (c.state = 'running' AND c.lease_expires_at < now()))
+                  AND (c.document_id IS NULL OR NOT EXISTS (
+                      SELECT 1 FROM sync_task o
+                      WHERE o.user_id = c.user_id AND o.source = c.source AND o.data_type = c.data_type
+                        AND o.document_id = c.document_id AND o.id <> c.id
+                        AND ((o.state = 'running' AND o.lease_expires_at >= now())
+                             OR (o.state IN ('queued', 'running') AND o.created_at < c.created_at))))
+                ORDER BY CASE c.kind WHEN 'targeted' THEN 0 WHEN 'incremental' THEN 1 ELSE 2 END, c.created_at
+                FOR UPDATE OF c SKIP LOCKED
                 LIMIT 1)
             RETURNING\s""" + COLUMNS;
 
@@ -162,14 +175,32 @@ public class SyncTaskRepository {
             WHERE user_id = $1 AND source = $2 AND state IN ('queued', 'running')
             """;
 
+    /**
+     * Data types of a connection whose latest finished task failed (a 403 on one data type, say):
+     * while there is one, the connection's error stands, whatever its other data types did since.
+     */
+    private static final String STANDING_FAILURE = """
+            SELECT f.last_error FROM sync_task f
+            WHERE f.user_id = $1 AND f.source = $2 AND f.state = 'failed'
+              AND NOT EXISTS (SELECT 1 FROM sync_task d
+                              WHERE d.user_id = f.user_id AND d.source = f.source AND d.data_type = f.data_type
+                                AND d.state = 'done' AND d.updated_at > f.updated_at)
+            ORDER BY f.updated_at DESC
+            LIMIT 1
+            """;
+
     private final Pool pool;
 
     public SyncTaskRepository(Pool pool) {
         this.pool = pool;
     }
 
-    /** A new window of work for one data type each, in one transaction. */
-    public record NewTask(String dataType, TaskKind kind, Instant from, Instant to) {
+    /** A new window (or document) of work for one data type each, in one transaction. */
+    public record NewTask(String dataType, TaskKind kind, Instant from, Instant to, DocumentChange document) {
+
+        public NewTask(String dataType, TaskKind kind, Instant from, Instant to) {
+            this(dataType, kind, from, to, null);
+        }
     }
 
     /**
@@ -312,13 +343,25 @@ public class SyncTaskRepository {
                 .getInteger("pending");
     }
 
+    /** The error of the latest failure among data types whose latest finished task failed; empty when none did. */
+    public Optional<String> standingFailure(String userId, String source) {
+        RowSet<Row> rows = await(pool.preparedQuery(STANDING_FAILURE).execute(Tuple.of(userId, source)));
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        String error = rows.iterator().next().getString("last_error");
+        return Optional.of(error == null ? "a sync of this connection failed" : error);
+    }
+
     /** Inserts tasks inside the caller's transaction. */
     Uni<Void> insertTasks(SqlConnection connection, String userId, String source, List<NewTask> tasks) {
         if (tasks.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Tuple> batch = tasks.stream().map(task -> Tuple.tuple(Arrays.asList(UUID.randomUUID(), userId, source,
-                task.dataType(), task.kind().code(), utc(task.from()), utc(task.to())))).toList();
+                task.dataType(), task.kind().code(), utc(task.from()), utc(task.to()),
+                task.document() == null ? null : task.document().documentId(),
+                task.document() == null ? null : task.document().kind().code()))).toList();
         return connection.preparedQuery(INSERT_TASK).executeBatch(batch).replaceWithVoid();
     }
 
@@ -335,7 +378,13 @@ public class SyncTaskRepository {
         return new SyncTask(row.getUUID("id"), row.getString("user_id"), row.getString("source"),
                 row.getString("data_type"), TaskKind.of(row.getString("kind")), instant(row, "window_from"),
                 instant(row, "window_to"), TaskState.of(row.getString("state")), row.getString("lease_owner"),
-                row.getInteger("attempts"), instant(row, "created_at"));
+                row.getInteger("attempts"), instant(row, "created_at"), document(row));
+    }
+
+    /** The document a row names, or null. */
+    static DocumentChange document(Row row) {
+        String id = row.getString("document_id");
+        return id == null ? null : new DocumentChange(id, DocumentChange.Kind.of(row.getString("change_kind")));
     }
 
     static <T> T await(Uni<T> uni) {

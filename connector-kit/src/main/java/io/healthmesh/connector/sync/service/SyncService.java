@@ -2,6 +2,7 @@ package io.healthmesh.connector.sync.service;
 
 import io.healthmesh.connector.connection.ConnectionDirectory;
 import io.healthmesh.connector.connection.ConnectionRef;
+import io.healthmesh.connector.provider.DocumentChange;
 import io.healthmesh.connector.sync.SyncScheduler;
 import io.healthmesh.connector.sync.config.SyncConfig;
 import io.healthmesh.connector.sync.repository.NotificationRepository;
@@ -73,5 +74,12 @@ public class SyncService implements SyncScheduler {
     public void notified(String source, String providerUserId, String dataType, Instant from, Instant to,
             String payload) {
         notifications.store(source, providerUserId, dataType, from, to, payload);
+    }
+
+    /** Stored before this returns; a worker turns it into a targeted sync of the document. */
+    @Override
+    public void notifiedDocument(String source, String providerUserId, String dataType, DocumentChange document,
+            String payload) {
+        notifications.store(source, providerUserId, dataType, document, payload);
     }
 }

@@ -199,7 +199,7 @@ public class SyncWorker {
                         notification.id(), notification.dataType(), notification.source());
             }
             List<NewTask> targeted = types.stream().map(type -> new NewTask(type, TaskKind.TARGETED,
-                    notification.windowFrom(), notification.windowTo())).toList();
+                    notification.windowFrom(), notification.windowTo(), notification.document())).toList();
             notifications.process(notification.id(), connection.get().userId(), notification.source(), targeted);
         }
     }

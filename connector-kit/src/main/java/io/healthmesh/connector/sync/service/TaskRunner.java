@@ -52,7 +52,10 @@ final class TaskRunner {
      *   <li>TOKEN_INVALID: the token is refreshed and the sync runs once more at once;
      *   <li>GRANT_REFUSED: failed, and the connection's other pending tasks cancelled (the directory
      *       already marked it token_expired);
-     *   <li>FORBIDDEN, FAILED: failed, and the connection reports an error with the reason.
+     *   <li>FORBIDDEN: failed, and the connection reports an error saying the membership may have lapsed or
+     *       a scope is missing (not a login failure: the tokens stay); it stands until that data type syncs
+     *       again;
+     *   <li>FAILED: failed, and the connection reports an error with the reason.
      * </ul>
      * A cancelled, taken-over or stopping task just ends: whoever holds it now decides.
      */
@@ -73,14 +76,14 @@ final class TaskRunner {
             String cursor = tasks.cursor(task.userId(), task.source(), task.dataType()).orElse(null);
             String next;
             try {
-                next = sync.sync(context, cursor, task.windowFrom(), task.windowTo());
+                next = runOnce(sync, context, cursor, task);
             } catch (ProviderException e) {
                 if (e.kind() != ProviderException.Kind.TOKEN_INVALID) {
                     throw e;
                 }
                 LOG.debugf("Sync %s: the provider refused the access token; refreshing and running again", task.id());
                 context.tokenRefused();
-                next = sync.sync(context, cursor, task.windowFrom(), task.windowTo());
+                next = runOnce(sync, context, cursor, task);
             }
             context.awaitAcknowledged();
             context.completing();
@@ -118,6 +121,15 @@ final class TaskRunner {
         }
     }
 
+    /** A document the notification named, else the window (or the cursor when there is none). */
+    private static String runOnce(DataTypeSync sync, TaskSyncContext context, String cursor, SyncTask task)
+            throws ProviderException, InterruptedException {
+        if (task.document() != null) {
+            return sync.syncDocument(context, cursor, task.document());
+        }
+        return sync.sync(context, cursor, task.windowFrom(), task.windowTo());
+    }
+
     private void providerFailed(SyncTask task, String owner, ProviderException e) {
         switch (e.kind()) {
             case RATE_LIMITED -> {
@@ -133,12 +145,30 @@ final class TaskRunner {
                 tasks.end(task.id(), owner, TaskState.FAILED, "grant refused: " + e.getMessage());
                 tasks.cancelConnection(task.userId(), task.source(), "grant refused; the user must connect again");
             }
-            case FORBIDDEN, FAILED -> {
+            case FORBIDDEN -> {
+                // Stored as the task's error too: it is the connection's reason for as long as it stands.
+                String reason = forbiddenReason(task, e);
+                if (tasks.end(task.id(), owner, TaskState.FAILED, reason)) {
+                    report(task, ConnectionState.ERROR, reason);
+                }
+            }
+            case FAILED -> {
                 if (tasks.end(task.id(), owner, TaskState.FAILED, e.getMessage())) {
                     report(task, ConnectionState.ERROR, e.getMessage());
                 }
             }
         }
+    }
+
+    /**
+     * A refusal is not a login failure: the tokens are fine, but the user's consent or account
+     * does not cover the data type. The reason says so in words the user can act on, with the
+     * provider's own words after it.
+     */
+    static String forbiddenReason(SyncTask task, ProviderException e) {
+        return "Access to " + task.dataType() + " was refused: the membership of the account at the provider may"
+                + " have lapsed, or the permission (scope) for it was not granted. Renew the membership, or connect"
+                + " again granting every permission. (" + e.getMessage() + ")";
     }
 
     /** The provider counts requests per app: every replica's tasks of this source wait, not just this one. */
@@ -184,11 +214,21 @@ final class TaskRunner {
                     return;
                 }
                 if (progress.failed() > 0) {
-                    return; // the failed part was reported as an error; a later sync reports connected
+                    // The failed part reported its error, but backfilling progress may have been reported
+                    // since: the error is reported again; a later sync that succeeds reports connected.
+                    tasks.standingFailure(task.userId(), task.source())
+                            .ifPresent(reason -> report(task, ConnectionState.ERROR, reason));
+                    return;
                 }
                 connected(task);
             } else if (tasks.pending(task.userId(), task.source()) == 0) {
-                connected(task);
+                // A data type still failing (forbidden, say) keeps its error, even after a syncing report.
+                Optional<String> failing = tasks.standingFailure(task.userId(), task.source());
+                if (failing.isPresent()) {
+                    report(task, ConnectionState.ERROR, failing.get());
+                } else {
+                    connected(task);
+                }
             }
         } catch (RuntimeException e) {
             LOG.warnf("Sync %s done, but its connection's state could not be reported: %s", task.id(), e.toString());

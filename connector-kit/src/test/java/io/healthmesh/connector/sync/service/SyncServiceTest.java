@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.healthmesh.connector.connection.ConnectionRef;
+import io.healthmesh.connector.provider.ProviderException;
 import io.healthmesh.connector.sync.SyncTestProfile;
 import io.healthmesh.connector.sync.SyncTables;
 import io.healthmesh.connector.sync.SyncTables.TaskRow;
@@ -94,6 +95,28 @@ class SyncServiceTest {
             assertThat(call.cursor()).isNull();
         });
         assertThat(SyncTables.cursorCount(connection.userId())).isEqualTo(3);
+    }
+
+    @Test
+    void aBackfillWithAForbiddenDataTypeEndsInItsErrorNotInBackfilling() {
+        ConnectionRef connection = connection();
+        provider.script(connection.userId(), (context, call) -> {
+            if (call.dataType().equals("activity")) {
+                throw new ProviderException(ProviderException.Kind.FORBIDDEN, "HTTP 403");
+            }
+            return FakeProvider.ONE_READING.sync(context, call);
+        });
+
+        scheduler.connected(connection);
+        workers.worker("replica-a", 1).start();
+
+        await().atMost(WAIT).until(() -> SyncTables.tasksOf(connection.userId()).stream()
+                .noneMatch(task -> task.state().equals("queued") || task.state().equals("running"))
+                && lastState(connection.userId()) == ConnectionState.ERROR);
+        List<Report> reports = directory.reports(connection.userId());
+        Report last = reports.get(reports.size() - 1);
+        assertThat(last.reason()).contains("membership").contains("activity").endsWith("(HTTP 403)");
+        assertThat(reports).extracting(Report::state).doesNotContain(ConnectionState.CONNECTED);
     }
 
     @Test

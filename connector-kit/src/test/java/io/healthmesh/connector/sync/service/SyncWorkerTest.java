@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.healthmesh.connector.connection.ConnectionRef;
+import io.healthmesh.connector.provider.DocumentChange;
 import io.healthmesh.connector.sync.SyncTestProfile;
+import io.healthmesh.connector.sync.SyncStackResource;
 import io.healthmesh.connector.sync.SyncTables;
 import io.healthmesh.connector.sync.SyncTables.TaskRow;
 import io.healthmesh.connector.sync.domain.SyncTask;
@@ -14,6 +16,7 @@ import io.healthmesh.connector.sync.fake.FakeMeasuresSync;
 import io.healthmesh.connector.sync.fake.FakeProvider;
 import io.healthmesh.connector.sync.fake.FakeProvider.Call;
 import io.healthmesh.connector.sync.repository.SyncTaskRepository;
+import io.healthmesh.connector.testing.KitDb;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -289,6 +292,65 @@ class SyncWorkerTest {
             assertThat(call.from()).isEqualTo(from);
             assertThat(call.to()).isEqualTo(to);
         });
+    }
+
+    @Test
+    void aNotificationNamingADocumentBecomesATargetedSyncOfThatDocument() throws Exception {
+        String user = connectedUser();
+        String providerUser = "wid-" + user;
+        SyncTables.setCursor(user, MEASURES, "c0");
+        scheduler.notifiedDocument("withings", providerUser, MEASURES,
+                new DocumentChange("doc-1", DocumentChange.Kind.DELETED), "{\"object_id\":\"doc-1\"}");
+
+        workers.worker("replica-a").tick();
+
+        List<TaskRow> targeted = SyncTables.tasksOf(user);
+        assertThat(targeted).singleElement().satisfies(task -> {
+            assertThat(task.kind()).isEqualTo("targeted");
+            assertThat(task.windowFrom()).isNull();
+        });
+        Map<String, Object> row = KitDb.row("SELECT document_id, change_kind FROM " + SyncStackResource.SCHEMA + "."
+                + "sync_task WHERE id = ?", targeted.get(0).id());
+        assertThat(row).containsEntry("document_id", "doc-1").containsEntry("change_kind", "deleted");
+        await().atMost(WAIT).until(() -> SyncTables.task(targeted.get(0).id()).state().equals("done"));
+        // The fake data type has no document fetch: the default syncs from its cursor.
+        assertThat(provider.calls(user)).singleElement().satisfies(call -> {
+            assertThat(call.cursor()).isEqualTo("c0");
+            assertThat(call.from()).isNull();
+        });
+    }
+
+    @Test
+    void theTasksOfOneDocumentRunOneAtATimeInTheOrderTheyCame() {
+        String user = connectedUser();
+        UUID update = SyncTables.insertTask(user, MEASURES, "targeted", "queued", null, null, 0,
+                Instant.now().plusSeconds(3600));
+        UUID delete = SyncTables.queued(user, MEASURES, "targeted");
+        UUID otherDocument = SyncTables.queued(user, MEASURES, "targeted");
+        document(update, "doc-1", "updated");
+        document(delete, "doc-1", "deleted");
+        document(otherDocument, "doc-2", "updated");
+
+        // The update waits for its backoff: the delete that came after it waits too; other work goes on.
+        assertThat(tasks.claim("replica-a", Duration.ofSeconds(60))).get().extracting(SyncTask::id)
+                .isEqualTo(otherDocument);
+        assertThat(tasks.claim("replica-a", Duration.ofSeconds(60))).isEmpty();
+
+        KitDb.update("UPDATE " + SyncStackResource.SCHEMA + ".sync_task SET not_before = now() WHERE id = ?", update);
+        assertThat(tasks.claim("replica-a", Duration.ofSeconds(60))).get().extracting(SyncTask::id).isEqualTo(update);
+        // While the update runs, the delete is not given to another replica.
+        assertThat(tasks.claim("replica-b", Duration.ofSeconds(60))).isEmpty();
+
+        assertThat(tasks.done(update, "replica-a", null)).isTrue();
+        assertThat(tasks.claim("replica-b", Duration.ofSeconds(60))).get().satisfies(task -> {
+            assertThat(task.id()).isEqualTo(delete);
+            assertThat(task.document()).isEqualTo(new DocumentChange("doc-1", DocumentChange.Kind.DELETED));
+        });
+    }
+
+    private static void document(UUID task, String documentId, String change) {
+        KitDb.update("UPDATE " + SyncStackResource.SCHEMA + ".sync_task SET document_id = ?, change_kind = ?,"
+                + " created_at = clock_timestamp() WHERE id = ?", documentId, change, task);
     }
 
     @Test

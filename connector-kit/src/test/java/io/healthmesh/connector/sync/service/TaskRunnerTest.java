@@ -291,11 +291,37 @@ class TaskRunnerTest {
 
         workers.worker("replica-a").tick();
 
-        assertThat(awaitState(id, "failed").lastError()).isEqualTo("the user did not grant user.metrics");
+        assertThat(awaitState(id, "failed").lastError()).contains("membership")
+                .endsWith("(the user did not grant user.metrics)");
         await().atMost(WAIT).until(() -> directory.reports(user).size() == 2);
         assertThat(directory.reports(user)).extracting(Report::state)
                 .containsExactly(ConnectionState.SYNCING, ConnectionState.ERROR);
-        assertThat(directory.reports(user).get(1).reason()).isEqualTo("the user did not grant user.metrics");
+        assertThat(directory.reports(user).get(1).reason()).contains("membership").contains("permission (scope)")
+                .contains(MEASURES).endsWith("(the user did not grant user.metrics)");
+    }
+
+    @Test
+    void aDataTypeStillForbiddenKeepsTheErrorWhenAnotherDataTypeSyncs() {
+        String user = connectedUser();
+        UUID forbidden = SyncTables.queued(user, MEASURES, "incremental");
+        provider.script(user, (context, call) -> {
+            throw new ProviderException(Kind.FORBIDDEN, "no scope");
+        });
+        workers.worker("replica-a").tick();
+        awaitState(forbidden, "failed");
+        await().atMost(WAIT).until(() -> !directory.reports(user).isEmpty());
+
+        provider.script(user, (context, call) -> null);
+        UUID other = SyncTables.queued(user, "sleep", "incremental");
+        workers.worker("replica-a").tick();
+        awaitState(other, "done");
+
+        // Nothing says connected while measures are refused: after the other sync's syncing, the error again.
+        await().atMost(WAIT).until(() -> directory.reports(user).get(directory.reports(user).size() - 1).state()
+                == ConnectionState.ERROR && directory.reports(user).size() >= 4);
+        assertThat(directory.reports(user)).extracting(Report::state).doesNotContain(ConnectionState.CONNECTED);
+        Report last = directory.reports(user).get(directory.reports(user).size() - 1);
+        assertThat(last.reason()).contains("membership").contains(MEASURES);
     }
 
     @Test
