@@ -1,4 +1,4 @@
-package io.healthmesh.imports.config;
+package io.healthmesh.commons.http;
 
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpServerOptions;
@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * endpoint sees a byte of it: an upload of a 2 GB export.xml needed GBs of heap and failed at
  * -Xmx256m, while the same upload as plain HTTP/1.1 streams to storage with a few buffers. Without
  * h2c the server ignores the upgrade and the body streams. HTTP/2 over TLS (ALPN) is unaffected.
+ * Every service gets this (the gateway streams uploads through, file-import stores them).
  */
 @ApplicationScoped
 public class NoCleartextHttp2Upgrade implements HttpServerOptionsCustomizer {
