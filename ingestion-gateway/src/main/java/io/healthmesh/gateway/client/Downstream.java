@@ -114,11 +114,16 @@ public class Downstream {
         return false;
     }
 
-    private static Response answerFor(InternalService service, Throwable e, UnaryOperator<Response> answer) {
+    private Response answerFor(InternalService service, Throwable e, UnaryOperator<Response> answer) {
         if (e instanceof ServiceUnreachable unreachable && unreachable.response != null) {
             return answer.apply(unreachable.response);
         }
-        if (e instanceof ServiceUnreachable || e instanceof CircuitBreakerOpenException) {
+        if (e instanceof CircuitBreakerOpenException) {
+            long pause = settings.breakerDelay().toSeconds();
+            return problem(Problem.of("service-unavailable", 503, "Service unavailable", service.configKey()
+                    + " has been failing; the gateway does not call it for up to " + pause + " s."), (int) Math.max(1, pause));
+        }
+        if (e instanceof ServiceUnreachable) {
             return problem(Problem.of("service-unavailable", 503, "Service unavailable",
                     service.configKey() + " is not answering; try again shortly."), UNAVAILABLE_RETRY_SECONDS);
         }
