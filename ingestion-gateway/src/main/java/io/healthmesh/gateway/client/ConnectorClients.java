@@ -21,7 +21,6 @@ public class ConnectorClients {
                     .baseUri(URI.create(InternalUrls.of(config, connector)))
                     .clientHeadersFactory(credential)
                     .connectTimeout(2, TimeUnit.SECONDS)
-                    .disableDefaultMapper(true)
                     .build(ConnectorClient.class));
         }
     }

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -83,6 +84,9 @@ public class Downstream {
     private Uni<Response> call(InternalService service, Supplier<Uni<Response>> call, boolean idempotent,
             Duration timeout, UnaryOperator<Response> answer) {
         Supplier<Uni<Response>> attempt = () -> Uni.createFrom().<Response>deferred(call::get)
+                // A REST client may still report a status >= 400 as an exception carrying the response.
+                .onFailure(WebApplicationException.class)
+                .recoverWithItem(e -> ((WebApplicationException) e).getResponse())
                 .ifNoItem().after(timeout).failWith(() -> new ServiceTimedOut(service, timeout))
                 .onFailure(Downstream::isConnectFailure).transform(e -> new ServiceUnreachable(service, e))
                 .map(response -> failIfUnavailable(service, response));

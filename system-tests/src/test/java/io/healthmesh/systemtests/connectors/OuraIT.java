@@ -45,7 +45,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Oura connector through the real services, with WireMock playing Oura in its documented
+ * The Oura connector through the real services, the user's app and Oura calling the gateway's
+ * public routes, with WireMock playing Oura in its documented
  * shapes: connect (standard OAuth2, the Oura user from personal_info) -> backfill of every data
  * type -> rows in PostgreSQL; the app's webhook subscriptions created at start; a signed webhook
  * for a re-analysed sleep updates its rows in place, a forged one changes nothing, a delete removes
@@ -85,7 +86,7 @@ class OuraIT {
                         + Instant.now().plus(90, ChronoUnit.DAYS) + "\"}")));
 
         harness = Harness.get();
-        harness.start(ServiceModule.PREFERENCES, ServiceModule.NORMALIZER);
+        harness.start(ServiceModule.PREFERENCES, ServiceModule.NORMALIZER, ServiceModule.GATEWAY);
         Map<String, String> environment = new HashMap<>();
         environment.put("OURA_API_URL", base);
         environment.put("OURA_AUTH_URL", base + "/oauth/authorize");
@@ -146,20 +147,27 @@ class OuraIT {
                 .willReturn(json("{\"id\":\"" + ouraUser + "\",\"age\":34}")));
     }
 
-    private static RequestSpecification call(ServiceProcess service) {
-        return given().baseUri(service.baseUrl()).header("Authorization", harness.bearer()).redirects().follow(false);
-    }
-
     private static ServiceProcess connector() {
         return harness.process(ServiceModule.OURA);
     }
 
+    /** The public API as the user's app calls it: through the gateway, with the user's token. */
+    private static RequestSpecification asUser(String user) {
+        return given().baseUri(harness.process(ServiceModule.GATEWAY).baseUrl())
+                .header("Authorization", harness.userBearer(user)).redirects().follow(false);
+    }
+
+    /** What Oura and the user's browser call: the gateway's public routes, no token. */
+    private static RequestSpecification publicly() {
+        return given().baseUri(harness.process(ServiceModule.GATEWAY).baseUrl()).redirects().follow(false);
+    }
+
     private static Response connect(String user, String code) {
-        String url = call(connector()).when().get("/internal/users/{u}/connect/oura", user)
+        String url = asUser(user).when().get("/api/v1/connect/oura")
                 .then().statusCode(200).extract().jsonPath().getString("authorizationUrl");
         assertThat(url).startsWith("http://127.0.0.1:" + oura.port() + "/oauth/authorize");
-        return call(connector()).queryParam("state", query(url, "state")).queryParam("code", code)
-                .when().get("/internal/connect/oura/callback");
+        return publicly().queryParam("state", query(url, "state")).queryParam("code", code)
+                .when().get("/api/v1/connect/oura/callback");
     }
 
     private static String query(String url, String name) {
@@ -207,13 +215,14 @@ class OuraIT {
                 user, sourceRecordId);
     }
 
+    /** A notification as Oura sends it: to the gateway's public route, which forwards it byte for byte. */
     private static Response webhook(String body, String timestamp, String signature) {
-        RequestSpecification request = call(connector()).contentType("application/json")
+        RequestSpecification request = publicly().contentType("application/json")
                 .body(body.getBytes(StandardCharsets.UTF_8));
         if (timestamp != null) {
             request = request.header("x-oura-timestamp", timestamp).header("x-oura-signature", signature);
         }
-        return request.when().post("/internal/webhooks/oura");
+        return request.when().post("/api/v1/webhooks/oura");
     }
 
     private static String sign(String secret, String timestamp, String body) throws Exception {
@@ -252,7 +261,7 @@ class OuraIT {
         long sleepRows = rowsOf(user, SLEEP_ID);
         oura.verify(getRequestedFor(urlPathEqualTo("/v2/usercollection/personal_info")));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                call(harness.process(ServiceModule.PREFERENCES)).when().get("/internal/users/{u}/connections", user)
+                asUser(user).when().get("/api/v1/me/connections")
                         .then().statusCode(200).body("find { it.source == 'oura' }.state", org.hamcrest.Matchers.equalTo("connected")));
 
         // The app's subscriptions were created at start: one per event type and data type, our callback.
@@ -269,6 +278,10 @@ class OuraIT {
         // Forged first: refused, nothing fetched.
         assertThat(webhook(update, now, sign("not-the-client-secret", now, update)).statusCode()).isEqualTo(401);
         assertThat(webhook(update, null, null).statusCode()).isEqualTo(401);
+        // Signed right, but one byte of the body changed on the way: refused.
+        String altered = update.replace("\"update\"", "\"updatE\"");
+        assertThat(altered).hasSameSizeAs(update).isNotEqualTo(update);
+        assertThat(webhook(altered, now, sign(Harness.OURA_CLIENT_SECRET, now, update)).statusCode()).isEqualTo(401);
         assertThat(oura.findAll(getRequestedFor(urlPathEqualTo("/v2/usercollection/sleep/" + SLEEP_ID)))).isEmpty();
         assertThat(webhook(update, now, sign(Harness.OURA_CLIENT_SECRET, now, update)).statusCode()).isEqualTo(200);
         assertThat(webhook(update, now, sign(Harness.OURA_CLIENT_SECRET, now, update)).statusCode())
@@ -288,7 +301,7 @@ class OuraIT {
         assertThat(value(user, ACTIVITY_ID, "steps")).isEqualTo(11873);
 
         // Disconnect: the grant revoked at Oura (GET ?access_token=), the app's subscriptions untouched, data kept.
-        call(connector()).when().delete("/internal/users/{u}/connections/oura", user).then().statusCode(200);
+        asUser(user).when().delete("/api/v1/me/connections/oura").then().statusCode(200);
         oura.verify(getRequestedFor(urlPathEqualTo("/oauth/revoke")).withQueryParam("access_token",
                 equalTo("access-" + tag)));
         assertThat(oura.findAll(com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
@@ -314,7 +327,7 @@ class OuraIT {
         assertThat(connect(user, "code-" + tag).statusCode()).isEqualTo(302);
 
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
-                call(harness.process(ServiceModule.PREFERENCES)).when().get("/internal/users/{u}/connections", user)
+                asUser(user).when().get("/api/v1/me/connections")
                         .then().statusCode(200).body("find { it.source == 'oura' }.state", org.hamcrest.Matchers.equalTo("error"))
                         .body("find { it.source == 'oura' }.reason", containsString("membership"))
                         .body("find { it.source == 'oura' }.reason", containsString("scope")));

@@ -3,6 +3,12 @@ package io.healthmesh.systemtests.harness;
 import io.healthmesh.testsupport.LocalStack;
 import io.healthmesh.testsupport.ServiceProcess;
 import io.healthmesh.testsupport.TestTopics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -44,6 +50,8 @@ public final class Harness {
 
     private final String serviceSecret;
     private final String tokenKey;
+    /** The key pair of users' bearer tokens: the gateway verifies with the public half, signs dev tokens with the other. */
+    private final UserTokenKeys userTokenKeys;
     private final Map<ServiceModule, ServiceProcess> running = new EnumMap<>(ServiceModule.class);
     /** Every service's port is fixed up front, so each can be told where the others answer. */
     private final Map<ServiceModule, Integer> ports = new EnumMap<>(ServiceModule.class);
@@ -57,6 +65,7 @@ public final class Harness {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.tokenKey = Base64.getEncoder().encodeToString(key);
+        this.userTokenKeys = UserTokenKeys.create(logDirectory.resolveSibling("token-keys"));
         TestTopics.createAll(LocalStack.kafkaBootstrapServers(), topicPrefix);
         for (ServiceModule service : ServiceModule.values()) {
             ports.put(service, ServiceProcess.freePort());
@@ -89,6 +98,34 @@ public final class Harness {
 
     public String bearer() {
         return "Bearer " + serviceSecret;
+    }
+
+    /**
+     * A user's bearer token for the public API, from the running gateway's dev token route (the
+     * harness turns {@code healthmesh.dev-tokens} on).
+     */
+    public String userBearer(String userId) {
+        ServiceProcess gateway = process(ServiceModule.GATEWAY);
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v1/dev/token"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"userId\":\"" + userId.replace("\"", "\\\"") + "\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("dev token: " + answer.statusCode() + " " + answer.body());
+            }
+            String body = answer.body();
+            int start = body.indexOf("\"accessToken\":\"") + "\"accessToken\":\"".length();
+            return "Bearer " + body.substring(start, body.indexOf('"', start));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Starts the services that are not running yet (in parallel) and waits until all are ready. */
@@ -143,7 +180,13 @@ public final class Harness {
 
     /** Starts another replica of a running service (same environment plus extras, its own port). */
     public synchronized ServiceProcess startReplica(ServiceModule service, Map<String, String> extraEnvironment) {
-        ServiceProcess replica = create(service, extraEnvironment, ServiceProcess.freePort());
+        return startReplica(service, extraEnvironment, List.of());
+    }
+
+    /** Starts another replica with extra environment and JVM options (after the harness's own, so they win). */
+    public synchronized ServiceProcess startReplica(ServiceModule service, Map<String, String> extraEnvironment,
+            List<String> extraJvmOptions) {
+        ServiceProcess replica = create(service, extraEnvironment, ServiceProcess.freePort(), extraJvmOptions);
         replicas.add(replica);
         replica.start();
         replica.awaitReady(READY_TIMEOUT);
@@ -216,6 +259,10 @@ public final class Harness {
         environment.put("OURA_WEBHOOK_VERIFICATION_TOKEN", OURA_VERIFICATION_TOKEN);
         // No subscription calls to the real Oura from a test; OuraIT turns them on against its simulator.
         environment.put("OURA_WEBHOOK_SUBSCRIBE", "false");
+        environment.put("MP_JWT_VERIFY_ISSUER", UserTokenKeys.ISSUER);
+        environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", userTokenKeys.verifyKey().toString());
+        environment.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", userTokenKeys.signingKey().toString());
+        environment.put("HEALTHMESH_DEV_TOKENS", "true");
         environment.put("HEALTHMESH_IMPORTS_STORAGE_DIR", logDirectory.resolveSibling("imports").toString());
         for (ServiceModule other : ServiceModule.values()) {
             String key = "QUARKUS_REST_CLIENT_" + other.module().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL";

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.healthmesh.systemtests.harness.Harness;
 import io.healthmesh.systemtests.harness.ServiceModule;
 import io.healthmesh.testsupport.ServiceProcess;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,10 +38,6 @@ class UploadMemoryIT {
     private static final String HEAP = "-Xmx96m";
     private static final long TARGET_BYTES = 400L * 1000 * 1000;
     private static final int READINGS = 2_000;
-    private static final String FILLER_TYPE = "HKQuantityTypeIdentifierEnvironmentalAudioExposure";
-    private static final DateTimeFormatter APPLE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final String WATCH = "&lt;&lt;HKDevice: 0x2813a2b70&gt;, name:Apple Watch, manufacturer:Apple Inc.,"
-            + " model:Watch, hardware:Watch6,2, software:9.3.1&gt;";
 
     private static Harness harness;
     private static ServiceProcess importer;
@@ -64,7 +56,7 @@ class UploadMemoryIT {
         importer = harness.startWith(ServiceModule.FILE_IMPORT, Map.of(),
                 List.of(HEAP, "-XX:+ExitOnOutOfMemoryError"));
         export = files.resolve("export.xml");
-        fillers = writeExport(export);
+        fillers = LargeExport.write(export, TARGET_BYTES, READINGS);
         assertThat(Files.size(export)).isGreaterThan(4 * 96L * 1024 * 1024);
     }
 
@@ -108,7 +100,7 @@ class UploadMemoryIT {
         assertThat(done.path("progress").path("totalBytes").asLong()).isEqualTo(Files.size(export));
         assertThat(done.path("progress").path("bytesRead").asLong()).isEqualTo(Files.size(export));
         assertThat(done.path("progress").path("published").asLong()).isEqualTo(READINGS);
-        assertThat(done.path("progress").path("skipped").path("unmapped type: " + FILLER_TYPE).asLong())
+        assertThat(done.path("progress").path("skipped").path("unmapped type: " + LargeExport.FILLER_TYPE).asLong())
                 .isEqualTo(fillers);
         assertThat(done.path("normalizer").path("accepted").asLong()).isEqualTo(READINGS);
         assertThat(importer.isAlive()).as("the -Xmx96m service is still running").isTrue();
@@ -135,38 +127,5 @@ class UploadMemoryIT {
             return "done".equals(state);
         });
         return last[0];
-    }
-
-    /**
-     * An export.xml of about 400 MB: {@value #READINGS} heart rate samples spread through a mass of
-     * records of a type the importer does not map (about 4 KB each), so that the file is large and
-     * the events few. Answers how many filler records it holds.
-     */
-    private static long writeExport(Path target) throws IOException {
-        String padding = "x".repeat(3_600);
-        LocalDateTime start = LocalDateTime.of(2024, 1, 1, 0, 0);
-        long written = 0;
-        long perReading = TARGET_BYTES / READINGS / 4_000;
-        try (Writer out = new BufferedWriter(Files.newBufferedWriter(target, StandardCharsets.UTF_8), 1 << 16)) {
-            out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE HealthData [\n"
-                    + "<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary)*)>\n]>\n"
-                    + "<HealthData locale=\"en_US\">\n <ExportDate value=\"2024-06-01 21:04:11 +0200\"/>\n"
-                    + " <Me HKCharacteristicTypeIdentifierBiologicalSex=\"HKBiologicalSexFemale\"/>\n");
-            for (int i = 0; i < READINGS; i++) {
-                String at = APPLE.format(start.plusMinutes(i)) + " +0200";
-                out.write(" <Record type=\"HKQuantityTypeIdentifierHeartRate\" sourceName=\"Watch\" sourceVersion=\"9.3.1\""
-                        + " device=\"" + WATCH + "\" unit=\"count/min\" creationDate=\"" + at + "\" startDate=\"" + at
-                        + "\" endDate=\"" + at + "\" value=\"" + (55 + i % 40) + "\"/>\n");
-                for (long f = 0; f < perReading; f++) {
-                    out.write(" <Record type=\"" + FILLER_TYPE + "\" sourceName=\"Watch\" sourceVersion=\"9.3.1\""
-                            + " device=\"" + WATCH + "\" unit=\"dBASPL\" creationDate=\"" + at + "\" startDate=\"" + at
-                            + "\" endDate=\"" + at + "\" value=\"62.5\"><MetadataEntry key=\"padding\" value=\""
-                            + padding + "\"/></Record>\n");
-                    written++;
-                }
-            }
-            out.write("</HealthData>\n");
-        }
-        return written;
     }
 }
