@@ -73,7 +73,7 @@ class WithingsIT {
         withings.stubFor(post(urlPathEqualTo("/notify")).willReturn(json("{\"status\":0,\"body\":{}}")));
 
         harness = Harness.get();
-        harness.start(ServiceModule.PREFERENCES, ServiceModule.NORMALIZER);
+        harness.start(ServiceModule.PREFERENCES, ServiceModule.NORMALIZER, ServiceModule.GATEWAY);
         environment = new HashMap<>();
         environment.put("WITHINGS_API_URL", base);
         environment.put("WITHINGS_AUTH_URL", base + "/oauth2_user/authorize2");
@@ -240,16 +240,20 @@ class WithingsIT {
         assertThat(log).doesNotContain("access-" + tag).doesNotContain("refresh-" + tag)
                 .doesNotContain("it-withings-client-secret");
 
-        // A notification with the wrong secret changes nothing; the right one syncs that window.
+        // Withings calls the gateway's public route, which forwards to the connector as it is. A
+        // notification with the wrong secret changes nothing; the right one syncs that window.
         String form = "userid=" + withingsUser + "&appli=1&startdate=1763500000&enddate=1763503600";
         int windowedBefore = windowedMeasureCalls();
-        call(connector()).contentType("application/x-www-form-urlencoded").body(form)
-                .when().post("/internal/webhooks/withings/{secret}", "wrong-secret")
+        RequestSpecification gateway = given().baseUri(harness.process(ServiceModule.GATEWAY).baseUrl());
+        gateway.contentType("application/x-www-form-urlencoded").body(form)
+                .when().post("/api/v1/webhooks/withings/{secret}", "wrong-secret")
                 .then().statusCode(404);
-        call(connector()).when().head("/internal/webhooks/withings/{secret}", Harness.WITHINGS_NOTIFY_SECRET)
+        gateway.when().post("/api/v1/webhooks/withings/{secret}", "..%2F..%2Fusers%2Fx%2Fconnections%2Fwithings")
+                .then().statusCode(404);
+        gateway.when().head("/api/v1/webhooks/withings/{secret}", Harness.WITHINGS_NOTIFY_SECRET)
                 .then().statusCode(200);
-        call(connector()).contentType("application/x-www-form-urlencoded").body(form)
-                .when().post("/internal/webhooks/withings/{secret}", Harness.WITHINGS_NOTIFY_SECRET)
+        gateway.contentType("application/x-www-form-urlencoded").body(form)
+                .when().post("/api/v1/webhooks/withings/{secret}", Harness.WITHINGS_NOTIFY_SECRET)
                 .then().statusCode(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> windowedMeasureCalls() > windowedBefore);
         assertThat(harness.metricRows(user)).as("the same group again is the same row").isEqualTo(ROWS_PER_USER);
