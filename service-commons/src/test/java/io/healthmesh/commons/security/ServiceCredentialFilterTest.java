@@ -1,13 +1,24 @@
 package io.healthmesh.commons.security;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.healthmesh.commons.client.PreferencesClient;
 import io.healthmesh.testsupport.RealStackResource;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -52,6 +63,24 @@ class ServiceCredentialFilterTest {
     void healthStaysOpen() {
         given().when().get("/q/health/live")
                 .then().statusCode(200);
+    }
+
+    @Test
+    void restClientsCarryTheSharedSecret() {
+        WireMockServer preferences = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+                .bindAddress("127.0.0.1"));
+        preferences.start();
+        try {
+            preferences.stubFor(get(urlPathEqualTo("/internal/users/u2/policy"))
+                    .withHeader("Authorization", WireMock.equalTo("Bearer local-service-secret"))
+                    .willReturn(okJson("{\"userId\":\"u2\",\"version\":7}")));
+            PreferencesClient client = QuarkusRestClientBuilder.newBuilder()
+                    .baseUri(URI.create("http://127.0.0.1:" + preferences.port()))
+                    .build(PreferencesClient.class);
+            assertEquals(7, client.policy("u2").await().atMost(Duration.ofSeconds(10)).version());
+        } finally {
+            preferences.stop();
+        }
     }
 
     @Test
