@@ -20,6 +20,9 @@ public interface GatewayConfig {
     /** Tokens minted by {@code POST /api/v1/dev/token} (only with {@code healthmesh.dev-tokens} on). */
     DevTokens devTokens();
 
+    /** The push API, {@code POST /api/v1/readings}. */
+    Push push();
+
     interface Limits {
         /** Largest JSON body of an ordinary route (preferences, mappings). */
         @WithDefault("65536")
@@ -79,5 +82,38 @@ public interface GatewayConfig {
     interface DevTokens {
         @WithDefault("12h")
         Duration lifespan();
+    }
+
+    interface Push {
+        /** Most readings in one batch; a larger one is refused with 413 (split it). */
+        @WithDefault("5000")
+        int maxReadings();
+
+        /**
+         * How long a batch's sends may take, the broker's acknowledgement of each included, before the
+         * API answers 503 (the producer's own max.block.ms and delivery.timeout.ms are 15 s too).
+         */
+        @WithDefault("15s")
+        Duration sendTimeout();
+
+        /** Idempotency-Key records, in PostgreSQL so that a retry reaching another replica finds them. */
+        Idempotency idempotency();
+
+        interface Idempotency {
+            /** How long a key is remembered after its first use; a reuse after that is a new request. */
+            @WithDefault("24h")
+            Duration retention();
+
+            /**
+             * How long a claimed key counts as in flight (409 for retries) when its request never
+             * finished (its replica died); after that a retry with the same body takes it over.
+             */
+            @WithDefault("60s")
+            Duration claimTimeout();
+
+            /** How often each replica deletes expired keys. */
+            @WithDefault("10m")
+            Duration cleanupInterval();
+        }
     }
 }

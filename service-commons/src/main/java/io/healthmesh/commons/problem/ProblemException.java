@@ -1,15 +1,27 @@
 package io.healthmesh.commons.problem;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /** Thrown by resources and services to answer with a specific problem document. */
 public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
+    private final Long retryAfterSeconds;
 
     public ProblemException(Problem problem) {
+        this(problem, null);
+    }
+
+    private ProblemException(Problem problem, Long retryAfterSeconds) {
         super(problem.title() + (problem.detail() == null ? "" : ": " + problem.detail()));
         this.problem = problem;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** The same problem, answered with {@code Retry-After: seconds} (a 503, a 409 of work in progress, ...). */
+    public ProblemException withRetryAfter(long seconds) {
+        return new ProblemException(problem, Math.max(0, seconds));
     }
 
     public static ProblemException badRequest(String slug, String detail) {
@@ -35,5 +47,9 @@ public class ProblemException extends RuntimeException {
 
     public Problem problem() {
         return problem;
+    }
+
+    public OptionalLong retryAfterSeconds() {
+        return retryAfterSeconds == null ? OptionalLong.empty() : OptionalLong.of(retryAfterSeconds);
     }
 }

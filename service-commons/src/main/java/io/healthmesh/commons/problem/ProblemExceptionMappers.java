@@ -23,7 +23,11 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return ProblemResponses.of(e.problem().withInstance(uri.getPath()));
+        Response response = ProblemResponses.of(e.problem().withInstance(uri.getPath()));
+        if (e.retryAfterSeconds().isEmpty()) {
+            return response;
+        }
+        return Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds().getAsLong()).build();
     }
 
     @ServerExceptionMapper

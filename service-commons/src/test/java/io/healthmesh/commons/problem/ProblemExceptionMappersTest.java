@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.healthmesh.testsupport.RealStackResource;
@@ -30,6 +31,22 @@ class ProblemExceptionMappersTest {
                 .body("instance", equalTo("/internal/probe/unprocessable"))
                 .body("errors[1].index", equalTo(3))
                 .body("errors[1].field", equalTo("value"));
+    }
+
+    @Test
+    void problemExceptionWithRetryAfterCarriesTheHeader() {
+        internal().when().get("/internal/probe/retry-later")
+                .then().statusCode(503)
+                .contentType("application/problem+json")
+                .header("Retry-After", "7")
+                .body("type", equalTo("urn:healthmesh:problem:unavailable"));
+    }
+
+    @Test
+    void problemExceptionWithoutRetryAfterHasNoSuchHeader() {
+        internal().when().get("/internal/probe/unprocessable")
+                .then().statusCode(422)
+                .header("Retry-After", nullValue());
     }
 
     @Test

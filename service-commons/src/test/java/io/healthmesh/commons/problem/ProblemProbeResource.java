@@ -23,6 +23,12 @@ public class ProblemProbeResource {
     }
 
     @GET
+    @Path("/retry-later")
+    public String retryLater() {
+        throw ProblemException.unavailable("unavailable", "Try again soon.").withRetryAfter(7);
+    }
+
+    @GET
     @Path("/crash")
     public String crash() {
         throw new IllegalStateException("secret internal detail");
