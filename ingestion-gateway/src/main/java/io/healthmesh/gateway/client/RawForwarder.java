@@ -1,10 +1,9 @@
 package io.healthmesh.gateway.client;
 
-import io.healthmesh.commons.security.ServiceCredentialHeaders;
+import io.healthmesh.commons.security.ServiceCredentials;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -37,7 +36,7 @@ public class RawForwarder {
             "Retry-After", HttpHeaders.CACHE_CONTROL);
 
     private final Config config;
-    private final ServiceCredentialHeaders credential;
+    private final ServiceCredentials credential;
     // HTTP/1.1: a cleartext HTTP/2 upgrade makes the server hold the whole body before answering.
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -45,7 +44,7 @@ public class RawForwarder {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    public RawForwarder(Config config, ServiceCredentialHeaders credential) {
+    public RawForwarder(Config config, ServiceCredentials credential) {
         this.config = config;
         this.credential = credential;
     }
@@ -66,9 +65,10 @@ public class RawForwarder {
                 }
             }
         }
-        credential.update(new MultivaluedHashMap<>(), new MultivaluedHashMap<>())
-                .forEach((name, values) -> values.forEach(value -> request.header(name, value)));
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()))
+        return credential.authorization()
+                .chain(authorization -> Uni.createFrom().completionStage(() -> http.sendAsync(
+                        request.header(HttpHeaders.AUTHORIZATION, authorization).build(),
+                        HttpResponse.BodyHandlers.ofByteArray())))
                 .map(RawForwarder::toResponse);
     }
 
