@@ -51,7 +51,8 @@ class ReadingsKafkaDownTest {
                 .body("detail", containsString("none of them counts as accepted"));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "answered after " + took);
+        // "About 15 s" (the send timeout): bounded well below a client's patience even on a loaded CI machine.
+        assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "answered after " + took);
         assertEquals(0, keyRows(user), "the failed batch's claim of the key is released");
     }
 

@@ -133,6 +133,52 @@ class GatewayIT {
     }
 
     @Test
+    void aHealthKitSamplePushedAndExportedIsOneRowAndARetriedBatchCountsOnce() throws Exception {
+        String user = "push-" + UUID.randomUUID();
+        String watch = "<<HKDevice: 0x2813a2b70>, name:Apple Watch, manufacturer:Apple Inc., model:Watch,"
+                + " hardware:Watch6,2, software:9.3.1>";
+        String batch = JSON.writeValueAsString(JSON.createObjectNode().put("source", "apple_health")
+                .set("readings", JSON.createArrayNode()
+                        .add(JSON.createObjectNode().put("metric", "heart_rate").put("value", 61).put("unit", "count/min")
+                                .put("start", "2024-01-01T00:00:00+02:00").put("end", "2024-01-01T00:00:00+02:00")
+                                .put("hkType", "HKQuantityTypeIdentifierHeartRate").put("app", "Watch")
+                                .put("device", watch).put("createdAt", "2024-01-01T00:00:00+02:00"))
+                        .add(JSON.createObjectNode().put("metric", "heart_rate").put("value", 64).put("unit", "count/min")
+                                .put("start", "2024-01-01T00:01:00+02:00").put("end", "2024-01-01T00:01:00+02:00")
+                                .put("hkType", "HKQuantityTypeIdentifierHeartRate").put("app", "Watch")
+                                .put("device", watch).put("createdAt", "2024-01-01T00:01:00+02:00"))));
+        String key = "batch-" + UUID.randomUUID();
+        String first = as(user).contentType(ContentType.JSON).header("Idempotency-Key", key).body(batch)
+                .when().post("/api/v1/readings").then().statusCode(202).body("accepted", equalTo(2))
+                .extract().asString();
+        // The phone retries (its answer was lost): the same answer, nothing published twice.
+        as(user).contentType(ContentType.JSON).header("Idempotency-Key", key).body(batch)
+                .when().post("/api/v1/readings").then().statusCode(202)
+                .body(org.hamcrest.Matchers.equalTo(first));
+        await().atMost(Duration.ofSeconds(60)).until(() -> harness.metricRows(user) == 2);
+
+        // The same two samples in an export (where the phone's first minute also is): still two rows.
+        Path export = files.resolve("push-export.xml");
+        LargeExport.write(export, 0, 2);
+        JsonPath uploaded = as(user).contentType("application/xml").header("X-File-Name", "export.xml")
+                .body(Files.readAllBytes(export))
+                .when().post("/api/v1/imports/apple-health")
+                .then().statusCode(202).extract().jsonPath();
+        String job = uploaded.getString("id");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String state = as(user).when().get("/api/v1/imports/{id}", job).then().statusCode(200)
+                    .extract().path("state");
+            assertThat(state).isNotIn("failed", "cancelled");
+            return "done".equals(state);
+        });
+        assertThat(harness.metricRows(user)).as("pushed and exported samples are the same rows").isEqualTo(2);
+        // The export's values (55, 56) replaced the pushed ones in place: one row per sample.
+        as(user).when().get("/api/v1/me/metrics/heart_rate?from=2023-12-31T22:00:00Z&to=2023-12-31T22:02:00Z"
+                        + "&granularity=raw&view=all")
+                .then().statusCode(200).body("points", hasSize(2));
+    }
+
+    @Test
     void sourcesAndValidationProblemsPassThroughUnchanged() {
         String carol = "carol-" + UUID.randomUUID();
         as(carol).when().get("/api/v1/sources").then().statusCode(200)
