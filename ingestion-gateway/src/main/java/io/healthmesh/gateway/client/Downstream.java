@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
 public class Downstream {
 
     private static final Logger LOG = Logger.getLogger(Downstream.class);
-    private static final List<String> RELAYED_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.LOCATION,
+    /** The response headers a client gets from the service it reached through the gateway. */
+    static final List<String> RELAYED_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.LOCATION,
             "Retry-After", HttpHeaders.CACHE_CONTROL);
     private static final int UNAVAILABLE_RETRY_SECONDS = 5;
 

@@ -32,8 +32,6 @@ public class RawForwarder {
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "te", "trailer", "upgrade", "http2-settings", "host", "content-length",
             "expect", "authorization", "proxy-authorization");
-    private static final List<String> RELAYED_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.LOCATION,
-            "Retry-After", HttpHeaders.CACHE_CONTROL);
 
     private final Config config;
     private final ServiceCredentials credential;
@@ -80,7 +78,7 @@ public class RawForwarder {
 
     private static Response toResponse(HttpResponse<byte[]> answer) {
         Response.ResponseBuilder response = Response.status(answer.statusCode());
-        for (String header : RELAYED_HEADERS) {
+        for (String header : Downstream.RELAYED_HEADERS) {
             answer.headers().firstValue(header).ifPresent(value -> response.header(header, value));
         }
         if (answer.body() != null && answer.body().length > 0) {
