@@ -4,6 +4,8 @@ import io.healthmesh.commons.messaging.AcknowledgedSends;
 import io.healthmesh.commons.messaging.TopicNames;
 import io.healthmesh.contracts.event.Envelope;
 import io.quarkus.runtime.ShutdownEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -23,6 +25,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class RawEventPublisher {
+
+    /** {@code healthmesh_imports_events_published_total{topic}}: import events the broker acknowledged. */
+    public static final String PUBLISHED = "healthmesh.imports.events.published";
 
     private final Producer<byte[], byte[]> producer;
     private final TopicNames topics;
@@ -53,16 +58,19 @@ public class RawEventPublisher {
      */
     public Batch batch(String rawTopic, long firstSequence) {
         return new Batch(new AcknowledgedSends(producer, topics.deployed(rawTopic), "the job's events"),
-                new AcknowledgedPrefix(firstSequence));
+                new AcknowledgedPrefix(firstSequence),
+                Metrics.counter(PUBLISHED, "topic", rawTopic));
     }
 
     public static final class Batch {
         private final AcknowledgedSends sends;
         private final AcknowledgedPrefix prefix;
+        private final Counter published;
 
-        private Batch(AcknowledgedSends sends, AcknowledgedPrefix prefix) {
+        private Batch(AcknowledgedSends sends, AcknowledgedPrefix prefix, Counter published) {
             this.sends = sends;
             this.prefix = prefix;
+            this.published = published;
         }
 
         /**
@@ -70,7 +78,10 @@ public class RawEventPublisher {
          * failure any earlier send met.
          */
         public void send(Envelope event, long sequence) {
-            sends.send(event, () -> prefix.acknowledged(sequence));
+            sends.send(event, () -> {
+                prefix.acknowledged(sequence);
+                published.increment();
+            });
         }
 
         /** Every event numbered below this one is acknowledged (this attempt's or an earlier one's). */

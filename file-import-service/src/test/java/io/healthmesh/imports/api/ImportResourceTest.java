@@ -93,6 +93,10 @@ class ImportResourceTest {
             assertThat(e.get("source").asText()).isEqualTo("apple_health");
         });
         assertThat(Path.of(storageDir, id + ".upload")).exists();
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics.lines().filter(l -> l.startsWith("healthmesh_imports_events_published_total{topic=\"raw.apple-health.v1\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
+                .as("events the broker acknowledged, counted on /q/metrics").isGreaterThanOrEqualTo(count);
 
         publishOutcome(id, count - 1, 0);
         await().atMost(Duration.ofSeconds(30)).until(() -> job(user, id).getLong("normalizer.accepted") == count - 1);

@@ -31,13 +31,15 @@ public class RawEventConsumer {
     private final UnifiedWriteRepository repository;
     private final DeadLetterPublisher deadLetters;
     private final OutcomePublisher outcomes;
+    private final PipelineMetrics metrics;
 
     public RawEventConsumer(RawEventPlanner planner, UnifiedWriteRepository repository,
-            DeadLetterPublisher deadLetters, OutcomePublisher outcomes) {
+            DeadLetterPublisher deadLetters, OutcomePublisher outcomes, PipelineMetrics metrics) {
         this.planner = planner;
         this.repository = repository;
         this.deadLetters = deadLetters;
         this.outcomes = outcomes;
+        this.metrics = metrics;
     }
 
     @Incoming("raw-events")
@@ -49,6 +51,7 @@ public class RawEventConsumer {
                 .onFailure().invoke(e -> LOG.warnf("Poll of %d raw records not applied (%s); retrying",
                         records.size(), e.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely()
+                .invoke(() -> metrics.consumed(records.size()))
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()));
     }
 
@@ -62,6 +65,7 @@ public class RawEventConsumer {
         return repository.apply(planned.plan())
                 .chain(totals -> deadLetters.send(planned.deadLetters())
                         .chain(() -> outcomes.publish(totals)))
+                .invoke(() -> metrics.applied(planned.accepted(), planned.deadLetters().size()))
                 .onFailure(UnifiedWriteRepository::isDataError)
                 .recoverWithUni(e -> {
                     LOG.warnf("PostgreSQL refused the data of a poll (%s); applying its %d records one by one",
@@ -86,8 +90,10 @@ public class RawEventConsumer {
         Planned planned = planner.plan(List.of(record));
         return repository.apply(planned.plan())
                 .chain(totals -> deadLetters.send(planned.deadLetters()).chain(() -> outcomes.publish(totals)))
+                .invoke(() -> metrics.applied(planned.accepted(), planned.deadLetters().size()))
                 .onFailure(UnifiedWriteRepository::isDataError)
                 .recoverWithUni(e -> deadLetters.send(List.of(new DeadLetter(record.topic(), record.partition(),
-                        record.offset(), record.key(), record.value(), "rejected by the database: " + e.getMessage()))));
+                        record.offset(), record.key(), record.value(), "rejected by the database: " + e.getMessage())))
+                        .invoke(() -> metrics.applied(0, 1)));
     }
 }

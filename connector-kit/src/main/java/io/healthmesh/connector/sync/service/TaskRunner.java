@@ -11,6 +11,7 @@ import io.healthmesh.connector.sync.domain.TaskKind;
 import io.healthmesh.connector.sync.domain.TaskState;
 import io.healthmesh.connector.sync.repository.SyncTaskRepository;
 import io.healthmesh.contracts.status.ConnectionState;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,6 +27,10 @@ import org.jboss.logging.Logger;
 final class TaskRunner {
 
     private static final Logger LOG = Logger.getLogger(TaskRunner.class);
+    /** {@code healthmesh_connector_sync_runs_total{source, kind, outcome}}: every run of a task, by how it ended. */
+    static final String RUNS = "healthmesh.connector.sync.runs";
+    /** {@code healthmesh_connector_provider_errors_total{source, kind}}: provider refusals and outages, by kind. */
+    static final String PROVIDER_ERRORS = "healthmesh.connector.provider.errors";
 
     private final SyncTaskRepository tasks;
     private final ConnectionDirectory directory;
@@ -82,6 +87,7 @@ final class TaskRunner {
                     throw e;
                 }
                 LOG.debugf("Sync %s: the provider refused the access token; refreshing and running again", task.id());
+                providerError(task, e.kind());
                 context.tokenRefused();
                 next = runOnce(sync, context, cursor, task);
             }
@@ -92,6 +98,7 @@ final class TaskRunner {
                 next = sync.cursorAt(task.createdAt());
             }
             if (tasks.done(task.id(), owner, next)) {
+                ran(task, "done");
                 afterDone(task);
             } else {
                 LOG.infof("Sync %s ended, but it was cancelled or taken over meanwhile; its cursor is not stored",
@@ -106,9 +113,12 @@ final class TaskRunner {
             LOG.infof("Sync %s interrupted (%s)", task.id(), context.stopReason());
         } catch (ProviderException e) {
             context.completing();
+            providerError(task, e.kind());
+            ran(task, "provider_" + e.kind().name().toLowerCase(java.util.Locale.ROOT));
             providerFailed(task, owner, e);
         } catch (PublishFailedException e) {
             context.completing();
+            ran(task, "publish_failed");
             retryLater(task, owner, e.getMessage());
         } catch (RuntimeException e) {
             if (context.stopReason() != null && !context.isCompleting()) {
@@ -116,9 +126,20 @@ final class TaskRunner {
             } else {
                 LOG.warnf(e, "Sync %s failed unexpectedly", task.id());
                 context.completing();
+                ran(task, "error");
                 retryLater(task, owner, "unexpected error: " + e);
             }
         }
+    }
+
+    private static void ran(SyncTask task, String outcome) {
+        Metrics.counter(RUNS, "source", task.source(), "kind", task.kind().name().toLowerCase(java.util.Locale.ROOT),
+                "outcome", outcome).increment();
+    }
+
+    private static void providerError(SyncTask task, ProviderException.Kind kind) {
+        Metrics.counter(PROVIDER_ERRORS, "source", task.source(), "kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                .increment();
     }
 
     /** A document the notification named, else the window (or the cursor when there is none). */

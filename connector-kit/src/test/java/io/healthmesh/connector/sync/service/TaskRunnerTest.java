@@ -2,6 +2,7 @@ package io.healthmesh.connector.sync.service;
 
 import static io.healthmesh.connector.sync.fake.FakeProvider.reading;
 import static io.healthmesh.connector.sync.fake.FakeProvider.session;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -351,6 +352,32 @@ class TaskRunnerTest {
         assertThat(runner.backoff(4)).isEqualTo(Duration.ofMinutes(4));
         assertThat(runner.backoff(7)).isEqualTo(Duration.ofMinutes(30));
         assertThat(runner.backoff(60)).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void metricsCountSyncRunsAndProviderErrorsPerConnector() {
+        String ok = connectedUser();
+        String down = connectedUser();
+        SyncTables.setCursor(ok, MEASURES, "c0");
+        SyncTables.setCursor(down, MEASURES, "c0");
+        UUID done = SyncTables.queued(ok, MEASURES, "incremental");
+        UUID requeued = SyncTables.queued(down, MEASURES, "incremental");
+        provider.script(ok, (context, call) -> "c1");
+        provider.script(down, (context, call) -> {
+            throw new ProviderException(Kind.UNAVAILABLE, "503 from the provider");
+        });
+
+        workers.worker("replica-a", 2).tick();
+        awaitState(done, "done");
+        awaitRequeued(requeued);
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern(
+                "healthmesh_connector_sync_runs_total\\{[^}]*outcome=\"done\"[^}]*source=\"withings\"[^}]*} [1-9]");
+        assertThat(metrics).containsPattern(
+                "healthmesh_connector_sync_runs_total\\{[^}]*outcome=\"provider_unavailable\"[^}]*source=\"withings\"");
+        assertThat(metrics).containsPattern(
+                "healthmesh_connector_provider_errors_total\\{kind=\"unavailable\",source=\"withings\"} [1-9]");
     }
 
     private String connectedUser() {
