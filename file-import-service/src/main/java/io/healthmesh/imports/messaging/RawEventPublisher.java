@@ -1,6 +1,7 @@
 package io.healthmesh.imports.messaging;
 
 import io.healthmesh.commons.messaging.AcknowledgedSends;
+import io.healthmesh.commons.messaging.KafkaClientSettings;
 import io.healthmesh.commons.messaging.TopicNames;
 import io.healthmesh.contracts.event.Envelope;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,7 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Publishes a job's events to its raw topic from the job's worker thread. A plain Kafka producer,
  * not a messaging channel: a multi-GB import sends millions of events, and the worker needs
  * back-pressure (send blocks when the producer's buffer is full) and an exact count of what the
- * broker acknowledged, with the project's raw-event settings ({@link AcknowledgedSends#producerSettings}).
+ * broker acknowledged, with the project's raw-event settings ({@link AcknowledgedSends#producerSettings})
+ * and the configuration's connection and security settings ({@link KafkaClientSettings}).
  */
 @ApplicationScoped
 public class RawEventPublisher {
@@ -33,8 +35,9 @@ public class RawEventPublisher {
     private final TopicNames topics;
 
     @Inject
-    public RawEventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, TopicNames topics) {
-        this(new KafkaProducer<>(settings(bootstrap, "file-import-events")), topics);
+    public RawEventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, TopicNames topics,
+            KafkaClientSettings connection) {
+        this(new KafkaProducer<>(settings(bootstrap, "file-import-events", connection)), topics);
     }
 
     /** Over a given producer (tests wrap the real one to play a broker that stops acknowledging). */
@@ -48,7 +51,13 @@ public class RawEventPublisher {
      * buffer, which a multi-GB import fills faster than a slow broker empties it.
      */
     public static Properties settings(String bootstrap, String clientId) {
-        return AcknowledgedSends.producerSettings(bootstrap, clientId, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
+        return settings(bootstrap, clientId, KafkaClientSettings.none());
+    }
+
+    /** {@link #settings(String, String)} with the given connection and security settings. */
+    public static Properties settings(String bootstrap, String clientId, KafkaClientSettings connection) {
+        return AcknowledgedSends.producerSettings(bootstrap, clientId, connection,
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.healthmesh.gateway.messaging;
 
 import io.healthmesh.commons.messaging.AcknowledgedSends;
+import io.healthmesh.commons.messaging.KafkaClientSettings;
 import io.healthmesh.commons.messaging.PublishFailedException;
 import io.healthmesh.commons.messaging.TopicNames;
 import io.healthmesh.contracts.event.Envelope;
@@ -21,7 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Publishes push batches to {@code raw.push.v1} (under {@code healthmesh.topic-prefix}), keyed by
  * user, through one producer with the project's raw-event settings
  * ({@link AcknowledgedSends#producerSettings}: acks=all, idempotence, 15 s max.block.ms and
- * delivery timeout) shared by every request. Each batch waits for its own events' acknowledgements
+ * delivery timeout) and the configuration's connection and security settings
+ * ({@link KafkaClientSettings}: {@code kafka.security.protocol}, {@code kafka.sasl.*}, {@code kafka.ssl.*})
+ * shared by every request. Each batch waits for its own events' acknowledgements
  * only, never for other requests' sends, and not longer than the bound it is given. Created at
  * startup, so that no request pays for making the producer.
  */
@@ -34,9 +37,10 @@ public class PushPublisher {
 
     @Inject
     public PushPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, TopicNames topics,
-            @ConfigProperty(name = "quarkus.application.name", defaultValue = "ingestion-gateway") String application) {
-        this(new KafkaProducer<>(AcknowledgedSends.producerSettings(bootstrap, application + "-push", Map.of())),
-                topics);
+            @ConfigProperty(name = "quarkus.application.name", defaultValue = "ingestion-gateway") String application,
+            KafkaClientSettings connection) {
+        this(new KafkaProducer<>(AcknowledgedSends.producerSettings(bootstrap, application + "-push", connection,
+                Map.of())), topics);
     }
 
     public PushPublisher(Producer<byte[], byte[]> producer, TopicNames topics) {

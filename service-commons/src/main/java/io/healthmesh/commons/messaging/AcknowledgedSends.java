@@ -52,9 +52,20 @@ public final class AcknowledgedSends {
     /**
      * The producer settings every raw-event sender uses: acks=all and idempotence (nothing counts
      * before every in-sync replica has it, and a retried send is not written twice), lz4 batches,
-     * a 15 s delivery timeout; {@code overrides} replace any of them.
+     * a 15 s delivery timeout; {@code overrides} replace any of them. A PLAINTEXT client: see
+     * {@link #producerSettings(String, String, KafkaClientSettings, Map)} for a secured broker.
      */
     public static Properties producerSettings(String bootstrap, String clientId, Map<String, Object> overrides) {
+        return producerSettings(bootstrap, clientId, KafkaClientSettings.none(), overrides);
+    }
+
+    /**
+     * The raw-event settings above with the connection and security settings of the service's
+     * configuration ({@code kafka.security.protocol}, {@code kafka.sasl.*}, {@code kafka.ssl.*});
+     * {@code overrides} still replace any of them.
+     */
+    public static Properties producerSettings(String bootstrap, String clientId, KafkaClientSettings connection,
+            Map<String, Object> overrides) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -68,6 +79,7 @@ public final class AcknowledgedSends {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.putAll(connection.asMap());
         config.putAll(overrides);
         return config;
     }

@@ -1,6 +1,7 @@
 package io.healthmesh.connector.sync.messaging;
 
 import io.healthmesh.commons.messaging.AcknowledgedSends;
+import io.healthmesh.commons.messaging.KafkaClientSettings;
 import io.healthmesh.commons.messaging.TopicNames;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Publishes sync tasks' readings and sessions to their source's raw topic, keyed by user id, from
  * the task's thread. A plain Kafka producer with the project's raw-event settings
- * ({@link AcknowledgedSends#producerSettings}), so that a task can wait for the broker's
+ * ({@link AcknowledgedSends#producerSettings}) and the configuration's connection and security
+ * settings ({@link KafkaClientSettings}), so that a task can wait for the broker's
  * acknowledgement of exactly what it sent before its cursor advances.
  */
 @ApplicationScoped
@@ -25,13 +27,24 @@ public class SyncEventPublisher {
 
     @Inject
     public SyncEventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, TopicNames topics,
-            @ConfigProperty(name = "quarkus.application.name", defaultValue = "connector") String application) {
-        this(bootstrap, topics, application + "-sync-events", Map.of());
+            @ConfigProperty(name = "quarkus.application.name", defaultValue = "connector") String application,
+            KafkaClientSettings connection) {
+        this(bootstrap, topics, application + "-sync-events", connection, Map.of());
     }
 
-    /** A publisher with some producer settings replaced (tests: a broker that is not there, short timeouts). */
+    /**
+     * A PLAINTEXT publisher with some producer settings replaced (tests: a broker that is not there,
+     * short timeouts).
+     */
     public SyncEventPublisher(String bootstrap, TopicNames topics, String clientId, Map<String, Object> overrides) {
-        this.producer = new KafkaProducer<>(AcknowledgedSends.producerSettings(bootstrap, clientId, overrides));
+        this(bootstrap, topics, clientId, KafkaClientSettings.none(), overrides);
+    }
+
+    /** A publisher with the given connection settings and some producer settings replaced. */
+    public SyncEventPublisher(String bootstrap, TopicNames topics, String clientId, KafkaClientSettings connection,
+            Map<String, Object> overrides) {
+        this.producer = new KafkaProducer<>(AcknowledgedSends.producerSettings(bootstrap, clientId, connection,
+                overrides));
         this.topics = topics;
     }
 
