@@ -141,6 +141,8 @@ class OverlayRenderTest {
             object.findParents("secretRef").forEach(p -> names.add(p.path("secretRef").path("name").asText()));
             object.findValues("secretName").forEach(v -> names.add(v.asText()));
             object.findParents("passwordSecret").forEach(p -> names.add(p.path("passwordSecret").path("name").asText()));
+            object.findParents("secretTargetRef").forEach(p -> p.path("secretTargetRef")
+                    .forEach(ref -> names.add(ref.path("name").asText())));
         }
         return names;
     }
@@ -183,6 +185,124 @@ class OverlayRenderTest {
         soft.assertThat(config.path("auto.create.topics.enable").asBoolean(true)).isFalse();
         soft.assertThat(ofKind(objects, "KafkaNodePool").get(0).path("spec").path("replicas").asInt())
                 .isGreaterThanOrEqualTo(replicas);
+        soft.assertAll();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kafkaAuthenticatesEveryClientWithItsKafkaUsersSecret(String overlay) throws Exception {
+        List<JsonNode> objects = render(overlay);
+        JsonNode kafka = ofKind(objects, "Kafka").get(0);
+        SoftAssertions soft = new SoftAssertions();
+        for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
+            String where = overlay + " listener " + listener.path("name").asText();
+            soft.assertThat(listener.path("authentication").path("type").asText()).as(where).isEqualTo("scram-sha-512");
+            soft.assertThat(listener.path("networkPolicyPeers").isEmpty()).as(where + " NetworkPolicy peers").isFalse();
+        }
+        // KafkaUsers of this cluster: their Secrets (same name) are Strimzi's, listed in secrets.txt.
+        Set<String> users = new TreeSet<>();
+        for (JsonNode user : ofKind(objects, "KafkaUser")) {
+            soft.assertThat(user.path("metadata").path("labels").path("strimzi.io/cluster").asText())
+                    .as(overlay + " KafkaUser " + name(user)).isEqualTo(name(kafka));
+            soft.assertThat(user.path("spec").path("authentication").path("type").asText())
+                    .as(overlay + " KafkaUser " + name(user)).isEqualTo("scram-sha-512");
+            users.add(name(user));
+        }
+        Map<String, String> configMap = new HashMap<>();
+        for (JsonNode map : ofKind(objects, "ConfigMap")) {
+            map.path("data").fields().forEachRemaining(e -> configMap.put(map.path("metadata").path("name").asText()
+                    + "/" + e.getKey(), e.getValue().asText()));
+        }
+        Set<String> usingKafka = new TreeSet<>();
+        Set<String> usersInUse = new TreeSet<>();
+        for (JsonNode deployment : ofKind(objects, "Deployment")) {
+            for (JsonNode container : containers(deployment)) {
+                String where = overlay + " " + name(deployment) + "/" + container.path("name").asText();
+                Map<String, String> values = new HashMap<>();
+                for (JsonNode from : container.path("envFrom")) {
+                    String map = from.path("configMapRef").path("name").asText(null);
+                    if (map != null) {
+                        configMap.forEach((key, value) -> {
+                            if (key.startsWith(map + "/")) {
+                                values.put(key.substring(map.length() + 1), value);
+                            }
+                        });
+                    }
+                }
+                JsonNode jaas = null;
+                for (JsonNode env : container.path("env")) {
+                    if (env.has("value")) {
+                        values.put(env.path("name").asText(), env.path("value").asText());
+                    }
+                    if (env.path("name").asText().equals("KAFKA_SASL_JAAS_CONFIG")) {
+                        jaas = env;
+                    }
+                }
+                if (!values.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
+                    continue;
+                }
+                usingKafka.add(name(deployment));
+                soft.assertThat(values.get("KAFKA_SECURITY_PROTOCOL")).as(where + " KAFKA_SECURITY_PROTOCOL")
+                        .isEqualTo("SASL_PLAINTEXT");
+                soft.assertThat(values.get("KAFKA_SASL_MECHANISM")).as(where + " KAFKA_SASL_MECHANISM")
+                        .isEqualTo("SCRAM-SHA-512");
+                soft.assertThat(jaas).as(where + " sets KAFKA_SASL_JAAS_CONFIG").isNotNull();
+                if (jaas != null) {
+                    JsonNode ref = jaas.path("valueFrom").path("secretKeyRef");
+                    soft.assertThat(jaas.has("value")).as(where + " KAFKA_SASL_JAAS_CONFIG inline").isFalse();
+                    soft.assertThat(ref.path("key").asText()).as(where + " jaas key").isEqualTo("sasl.jaas.config");
+                    soft.assertThat(users).as(where + " jaas from the Secret of a KafkaUser")
+                            .contains(ref.path("name").asText());
+                    usersInUse.add(ref.path("name").asText());
+                }
+            }
+        }
+        // Every service talks to Kafka (messaging channels, the Kafka health check, the producers).
+        soft.assertThat(usingKafka).as(overlay + " Deployments using Kafka").containsExactlyInAnyOrder(
+                "ingestion-gateway", "preferences-service", "normalizer-service", "normalizer-read",
+                "file-import-service", "withings-connector", "oura-connector");
+        soft.assertThat(usersInUse).as(overlay + " every KafkaUser is used").isEqualTo(users);
+
+        // KEDA reads the normalizer's lag with a Kafka user's credential.
+        JsonNode scaled = ofKind(objects, "ScaledObject").get(0);
+        JsonNode trigger = scaled.path("spec").path("triggers").get(0);
+        soft.assertThat(trigger.path("metadata").path("sasl").asText()).as(overlay + " KEDA sasl").isEqualTo("scram_sha512");
+        String authName = trigger.path("authenticationRef").path("name").asText();
+        JsonNode auth = ofKind(objects, "TriggerAuthentication").stream().filter(a -> name(a).equals(authName))
+                .findFirst().orElseThrow(() -> new AssertionError(overlay + " TriggerAuthentication " + authName));
+        Map<String, JsonNode> secretParameters = new HashMap<>();
+        auth.path("spec").path("secretTargetRef").forEach(r -> secretParameters.put(r.path("parameter").asText(), r));
+        JsonNode password = secretParameters.get("password");
+        soft.assertThat(password).as(overlay + " KEDA password from a Secret").isNotNull();
+        if (password != null) {
+            soft.assertThat(users).as(overlay + " KEDA password of a KafkaUser").contains(password.path("name").asText());
+            soft.assertThat(password.path("key").asText()).isEqualTo("password");
+            JsonNode username = null;
+            for (JsonNode env : auth.path("spec").path("env")) {
+                if (env.path("parameter").asText().equals("username")) {
+                    username = env;
+                }
+            }
+            soft.assertThat(username).as(overlay + " KEDA username").isNotNull();
+            if (username != null) {
+                JsonNode target = ofKind(objects, "Deployment").stream()
+                        .filter(d -> name(d).equals(scaled.path("spec").path("scaleTargetRef").path("name").asText()))
+                        .findFirst().orElseThrow();
+                String userVariable = username.path("name").asText();
+                String userName = null;
+                for (JsonNode container : containers(target)) {
+                    if (container.path("name").asText().equals(username.path("containerName").asText())) {
+                        for (JsonNode env : container.path("env")) {
+                            if (env.path("name").asText().equals(userVariable)) {
+                                userName = env.path("value").asText();
+                            }
+                        }
+                    }
+                }
+                soft.assertThat(userName).as(overlay + " KEDA user name is the user of the password's Secret")
+                        .isEqualTo(password.path("name").asText());
+            }
+        }
         soft.assertAll();
     }
 
