@@ -8,6 +8,8 @@ import io.healthmesh.testsupport.RealStackResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -81,6 +83,15 @@ class AuthenticationTest {
         String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         assertUnauthorized("Bearer " + tampered);
+    }
+
+    @Test
+    void tokenWithoutSubjectIs401() throws Exception {
+        // smallrye-jwt would take upn as the principal; the API acts only for a subject.
+        String noSubject = Jwt.issuer(TestTokens.ISSUER).upn("alice")
+                .expiresAt(Instant.now().plusSeconds(3600))
+                .sign(KeyUtils.readPrivateKey("tokens/test-signing-key.pem"));
+        assertUnauthorized("Bearer " + noSubject);
     }
 
     @Test
