@@ -21,6 +21,7 @@ public class ConnectorClients {
                     .baseUri(URI.create(InternalUrls.of(config, connector)))
                     .clientHeadersFactory(credential)
                     .connectTimeout(2, TimeUnit.SECONDS)
+                    .readTimeout(150, TimeUnit.SECONDS)
                     .build(ConnectorClient.class));
         }
     }
