@@ -3,6 +3,7 @@ package io.healthmesh.normalizer.messaging;
 import static io.healthmesh.normalizer.TestEvents.sample;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.healthmesh.commons.messaging.TopicNames;
@@ -15,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -50,8 +52,9 @@ class ReadOnlyReplicaTest {
         given().header("Authorization", "Bearer local-service-secret")
                 .get("/internal/users/{u}/metrics/body_mass?from=2024-03-10&to=2024-03-10&view=all", user)
                 .then().statusCode(200);
-        Thread.sleep(5_000);
-        assertThat(Db.query("select * from normalizer.unified_metric where user_id = ?", user)).isEmpty();
+        // Nothing is written, and stays so for longer than a consumer would take to pick the reading up.
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Db.query("select * from normalizer.unified_metric where user_id = ?", user).isEmpty());
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).doesNotContain("kafka_consumer_fetch_manager_records_lag_max{");
     }

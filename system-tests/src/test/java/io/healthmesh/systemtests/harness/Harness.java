@@ -1,5 +1,6 @@
 package io.healthmesh.systemtests.harness;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.healthmesh.testsupport.LocalStack;
 import io.healthmesh.testsupport.ServiceProcess;
 import io.healthmesh.testsupport.TestTopics;
@@ -36,6 +37,8 @@ public final class Harness {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     /** Small heaps and a quick start: many services share two cores during the tests. */
     private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Harness instance;
 
@@ -111,15 +114,13 @@ public final class Harness {
                     HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v1/dev/token"))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(
-                                    "{\"userId\":\"" + userId.replace("\"", "\\\"") + "\"}"))
+                                    JSON.writeValueAsString(Map.of("userId", userId))))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
                 throw new IllegalStateException("dev token: " + answer.statusCode() + " " + answer.body());
             }
-            String body = answer.body();
-            int start = body.indexOf("\"accessToken\":\"") + "\"accessToken\":\"".length();
-            return "Bearer " + body.substring(start, body.indexOf('"', start));
+            return "Bearer " + JSON.readTree(answer.body()).path("accessToken").asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
