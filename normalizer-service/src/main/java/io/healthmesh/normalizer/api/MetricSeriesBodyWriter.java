@@ -1,6 +1,5 @@
 package io.healthmesh.normalizer.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.quarkus.vertx.utils.NoBoundChecksBuffer;
 import io.vertx.core.buffer.impl.VertxByteBufAllocator;
@@ -28,8 +27,8 @@ public class MetricSeriesBodyWriter implements ServerMessageBodyWriter<MetricSer
 
     private final MetricSeriesJson json;
 
-    public MetricSeriesBodyWriter(ObjectMapper mapper) {
-        this.json = new MetricSeriesJson(mapper.writer());
+    public MetricSeriesBodyWriter(MetricSeriesJson json) {
+        this.json = json;
     }
 
     @Override

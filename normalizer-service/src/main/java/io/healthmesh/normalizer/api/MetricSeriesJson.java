@@ -2,6 +2,7 @@ package io.healthmesh.normalizer.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.service.MetricBuckets;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -32,6 +35,7 @@ import java.util.Objects;
  * unquoted, escaped non-ASCII, custom escapes, pretty printing), the series is written through
  * the mapper's generator instead, field by field.
  */
+@Singleton
 public final class MetricSeriesJson {
 
     private static final byte[] NULL = ascii("null");
@@ -53,9 +57,17 @@ public final class MetricSeriesJson {
     private static final byte[] RAW_TAIL = ascii(",\"rank\":null,\"fallback\":null,\"quality\":");
     private static final byte[] NO_DEVICES = ascii("[]");
     private static final int RECENT = 4;
+    /** {@code yyyy-MM-dd}: years outside 0000-9999 are written by the formatter instead. */
+    private static final int DATE_LENGTH = 10;
 
     private final ObjectWriter writer;
     private final boolean defaults;
+
+    /** The service's: the body writer and the read resource share it (a rendering belongs to its writer). */
+    @Inject
+    public MetricSeriesJson(ObjectMapper mapper) {
+        this(mapper.writer());
+    }
 
     public MetricSeriesJson(ObjectWriter writer) {
         this.writer = writer;
@@ -110,8 +122,52 @@ public final class MetricSeriesJson {
             return;
         }
         Out out = new Out(series, sink);
-        out.write();
+        RawRendering rendered = renderedPoints(series);
+        if (rendered != null) {
+            out.write(rendered);
+        } else {
+            out.write();
+        }
         out.flush();
+    }
+
+    /** The series' points as rendered while they came, if they were, by this writer and all of them. */
+    private RawRendering renderedPoints(MetricSeries series) {
+        if (series.points() instanceof MetricBuckets.RawPoints raw && raw.listener() instanceof RawRendering rendering
+                && rendering.owner() == this && rendering.points == raw.size()) {
+            return rendering;
+        }
+        return null;
+    }
+
+    /**
+     * A listener for {@link MetricBuckets#rawFold(io.healthmesh.normalizer.domain.TimeWindow,
+     * MetricBuckets.RawPointListener)} that renders each raw point as its row arrives, so a raw
+     * all-view read's JSON is written while the database is still sending rows; {@link #write}
+     * then only adds the header. Null when this writer goes through the mapper's generator.
+     */
+    public MetricBuckets.RawPointListener rawRendering() {
+        return defaults ? new RawRendering() : null;
+    }
+
+    /** The points' JSON (the array's inside), written as they come. */
+    final class RawRendering implements MetricBuckets.RawPointListener {
+        private final List<byte[]> chunks = new java.util.ArrayList<>();
+        private final Out out = new Out(chunks);
+        private int points;
+
+        @Override
+        public void point(StoredMetric row) {
+            if (points++ > 0) {
+                out.room(1);
+                out.buffer[out.length++] = ',';
+            }
+            out.rawPoint(row);
+        }
+
+        MetricSeriesJson owner() {
+            return MetricSeriesJson.this;
+        }
     }
 
     /** The size to expect, for a first buffer. */
@@ -139,6 +195,8 @@ public final class MetricSeriesJson {
         private int length;
         private final MetricSeries series;
         private final Sink sink;
+        /** Whether the sink keeps each full buffer (a rendering's chunks) instead of copying from it. */
+        private boolean ownsChunks;
         private final Map<String, byte[]> quoted = new HashMap<>();
         private final Map<List<String>, byte[]> deviceLists = new HashMap<>();
         /** The last few sources and devices written, compared before hashing (points alternate between few). */
@@ -148,6 +206,9 @@ public final class MetricSeriesJson {
         private final String[] recentDevice = new String[RECENT];
         private final byte[][] recentDeviceBytes = new byte[RECENT][];
         private int nextDevice;
+        /** The local day of the last timestamp written and its {@code yyyy-MM-dd}. */
+        private long lastLocalDay = Long.MIN_VALUE;
+        private final byte[] lastDate = new byte[DATE_LENGTH];
         /** The last device list written (a null one is written as null). */
         private List<String> lastDevices;
         private byte[] lastDevicesBytes = NULL;
@@ -158,6 +219,17 @@ public final class MetricSeriesJson {
             this.buffer = sink == null ? new byte[estimate(series)] : SCRATCH.get();
         }
 
+        /**
+         * Points only, into buffers of its own (a {@link RawRendering}'s): a full one is kept as
+         * it is and the next bytes go to a new one, so nothing is copied to grow.
+         */
+        Out(List<byte[]> fullChunks) {
+            this.series = null;
+            this.sink = (chunk, offset, length) -> fullChunks.add(chunk);
+            this.buffer = new byte[CHUNK];
+            this.ownsChunks = true;
+        }
+
         void flush() {
             if (length > 0) {
                 sink.write(buffer, 0, length);
@@ -165,18 +237,18 @@ public final class MetricSeriesJson {
             }
         }
 
+        /** A rendering's full chunk goes to its list whole (offset 0); the next bytes start a new one. */
+        private void nextChunk() {
+            if (length < buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, length);
+            }
+            sink.write(buffer, 0, length);
+            buffer = new byte[CHUNK];
+            length = 0;
+        }
+
         void write() {
-            put(ascii("{\"metric\":"));
-            text(series.metric());
-            put(ascii(",\"unit\":"));
-            text(series.unit());
-            put(ascii(",\"kind\":"));
-            text(series.kind());
-            put(ascii(",\"view\":"));
-            text(series.view());
-            put(ascii(",\"granularity\":"));
-            text(series.granularity());
-            put(ascii(",\"points\":"));
+            header();
             List<MetricPoint> points = series.points();
             if (points == null) {
                 put(NULL);
@@ -200,6 +272,36 @@ public final class MetricSeriesJson {
             }
             room(1);
             buffer[length++] = '}';
+        }
+
+        /** The series as {@link #write} writes it, its points taken from {@code rendered}. */
+        void write(RawRendering rendered) {
+            header();
+            room(1);
+            buffer[length++] = '[';
+            flush();
+            for (byte[] chunk : rendered.chunks) {
+                sink.write(chunk, 0, chunk.length);
+            }
+            sink.write(rendered.out.buffer, 0, rendered.out.length);
+            room(2);
+            buffer[length++] = ']';
+            buffer[length++] = '}';
+        }
+
+        /** Everything before the points' array. */
+        private void header() {
+            put(ascii("{\"metric\":"));
+            text(series.metric());
+            put(ascii(",\"unit\":"));
+            text(series.unit());
+            put(ascii(",\"kind\":"));
+            text(series.kind());
+            put(ascii(",\"view\":"));
+            text(series.view());
+            put(ascii(",\"granularity\":"));
+            text(series.granularity());
+            put(ascii(",\"points\":"));
         }
 
         private void point(MetricPoint point) {
@@ -271,11 +373,32 @@ public final class MetricSeriesJson {
             put(bytes);
         }
 
-        /** {@code time(instant.atOffset(offset))} without the OffsetDateTime. */
+        /**
+         * {@code time(instant.atOffset(offset))} without the OffsetDateTime. The date part is
+         * copied from the last timestamp when it falls on the same local day (the points of a read
+         * come in time order, so most do): the calendar arithmetic was most of a raw read's JSON time.
+         */
         private void time(Instant instant, int offset) {
             room(48);
             buffer[length] = '"';
-            int written = isoOffsetDateTime(instant.getEpochSecond(), instant.getNano(), offset, buffer, length + 1);
+            long epochSecond = instant.getEpochSecond();
+            long localSecond = epochSecond + offset;
+            long localDay = Math.floorDiv(localSecond, 86_400L);
+            int at = length + 1;
+            int written;
+            if (localDay == lastLocalDay) {
+                System.arraycopy(lastDate, 0, buffer, at, DATE_LENGTH);
+                buffer[at + DATE_LENGTH] = 'T';
+                int secondOfDay = (int) (localSecond - localDay * 86_400L);
+                written = clock(buffer, at + DATE_LENGTH + 1, secondOfDay / 3600, secondOfDay / 60 % 60,
+                        secondOfDay % 60, instant.getNano(), offset);
+            } else {
+                written = isoOffsetDateTime(epochSecond, instant.getNano(), offset, buffer, at);
+                if (written >= 0) {
+                    System.arraycopy(buffer, at, lastDate, 0, DATE_LENGTH);
+                    lastLocalDay = localDay;
+                }
+            }
             if (written < 0) {
                 time(MetricBuckets.at(instant, ZoneOffset.ofTotalSeconds(offset)));
                 return;
@@ -404,6 +527,13 @@ public final class MetricSeriesJson {
 
         private void room(int bytes) {
             if (length + bytes > buffer.length) {
+                if (ownsChunks) {
+                    nextChunk();
+                    if (bytes > buffer.length) {
+                        buffer = new byte[bytes];
+                    }
+                    return;
+                }
                 if (sink != null) {
                     flush();
                     if (bytes <= buffer.length) {

@@ -16,9 +16,11 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class UserDataResource {
 
     private final UserDataReadService reads;
+    private final MetricSeriesJson json;
 
-    public UserDataResource(UserDataReadService reads) {
+    public UserDataResource(UserDataReadService reads, MetricSeriesJson json) {
         this.reads = reads;
+        this.json = json;
     }
 
     @GET
@@ -26,7 +28,7 @@ public class UserDataResource {
     public Uni<MetricSeries> metric(@RestPath String userId, @RestPath String metric, @RestQuery String from,
             @RestQuery String to, @RestQuery @DefaultValue("day") String granularity,
             @RestQuery @DefaultValue("resolved") String view) {
-        return reads.metric(userId, metric, from, to, granularity, view);
+        return reads.metric(userId, metric, from, to, granularity, view, json::rawRendering);
     }
 
     @GET

@@ -43,6 +43,15 @@ public final class MetricBuckets {
 
     /** {@link #raw} one row at a time: the rows inside the window, as {@link RawPoints}. */
     public static PointFold rawFold(TimeWindow window) {
+        return rawFold(window, null);
+    }
+
+    /**
+     * {@link #rawFold(TimeWindow)} that also hands each point's row to {@code listener} as it
+     * arrives, in order (null: none): the JSON writer renders the points while the database is
+     * still sending rows, instead of after the last one.
+     */
+    public static PointFold rawFold(TimeWindow window, RawPointListener listener) {
         return new PointFold() {
             private final List<StoredMetric> inside = new ArrayList<>();
             private long rows;
@@ -55,6 +64,9 @@ public final class MetricBuckets {
                         : window.overlaps(row.start(), row.end());
                 if (in) {
                     inside.add(row);
+                    if (listener != null) {
+                        listener.point(row);
+                    }
                 }
             }
 
@@ -65,9 +77,14 @@ public final class MetricBuckets {
 
             @Override
             public List<MetricPoint> finish() {
-                return new RawPoints(inside);
+                return new RawPoints(inside, listener);
             }
         };
+    }
+
+    /** Sees the rows of a raw all-view read's points one by one, in the points' order. */
+    public interface RawPointListener {
+        void point(StoredMetric row);
     }
 
     /**
@@ -77,14 +94,21 @@ public final class MetricBuckets {
      */
     public static final class RawPoints extends AbstractList<MetricPoint> implements RandomAccess {
         private final List<StoredMetric> rows;
+        private final RawPointListener listener;
 
-        RawPoints(List<StoredMetric> rows) {
+        RawPoints(List<StoredMetric> rows, RawPointListener listener) {
             this.rows = rows;
+            this.listener = listener;
         }
 
         /** The row of point {@code index}: its point is {@code rawPoint(row, null, null)}. */
         public StoredMetric row(int index) {
             return rows.get(index);
+        }
+
+        /** The listener that saw every one of these points' rows as they came, or null. */
+        public RawPointListener listener() {
+            return listener;
         }
 
         @Override

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -63,6 +64,16 @@ public class UserDataReadService {
 
     public Uni<MetricSeries> metric(String userId, String metricCode, String from, String to, String granularity,
             String view) {
+        return metric(userId, metricCode, from, to, granularity, view, null);
+    }
+
+    /**
+     * {@link #metric(String, String, String, String, String, String)}, where a raw all-view read
+     * also hands its points' rows, as they arrive, to a listener from {@code rawListeners} (the
+     * JSON writer's; null: none).
+     */
+    public Uni<MetricSeries> metric(String userId, String metricCode, String from, String to, String granularity,
+            String view, Supplier<MetricBuckets.RawPointListener> rawListeners) {
         Metric metric = Vocabulary.metric(metricCode).orElseThrow(() -> ProblemException.notFound("unknown-metric",
                 "No metric '" + metricCode + "'"));
         MetricBuckets.Granularity grain = parse(MetricBuckets.Granularity.class, "granularity", granularity);
@@ -78,7 +89,8 @@ public class UserDataReadService {
             return policy.chain(p -> {
                 TimeWindow window = window(from, to, homeZone(p));
                 return repository.metrics(userId, metric.code(), window.from(), window.to(), limit,
-                        fold(metric, chosen, grain, window, p)).map(rows -> series(metric, chosen, grain, rows));
+                        fold(metric, chosen, grain, window, p, rawListeners))
+                        .map(rows -> series(metric, chosen, grain, rows));
             });
         }
         // Day reads look a day beyond the range (other clocks' local dates, any home zone): the rows
@@ -89,19 +101,21 @@ public class UserDataReadService {
         if (chosen == View.ALL && !plainDates) {
             // Nothing to wait for: the rows go straight into the buckets as they arrive.
             return repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
-                    fold(metric, chosen, grain, utcWindow, null)).map(rows -> series(metric, chosen, grain, rows));
+                    fold(metric, chosen, grain, utcWindow, null, rawListeners))
+                    .map(rows -> series(metric, chosen, grain, rows));
         }
         if (grain != MetricBuckets.Granularity.RAW) {
             // The policy names the window's dates (home zone) and the ranking. Hours and days may
             // have any number of rows: they stream into the buckets once it is known, never wait in
             // memory for it.
             return policy.chain(p -> repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
-                    fold(metric, chosen, grain, window(from, to, homeZone(p)), p))
+                    fold(metric, chosen, grain, window(from, to, homeZone(p)), p, rawListeners))
                     .map(rows -> series(metric, chosen, grain, rows)));
         }
         // A raw read has at most max-points + 1 rows: they and the policy are fetched at the same
         // time, and rows that arrive before the policy wait in a buffer.
-        AwaitingPolicy rows = new AwaitingPolicy(p -> fold(metric, chosen, grain, window(from, to, homeZone(p)), p));
+        AwaitingPolicy rows = new AwaitingPolicy(p -> fold(metric, chosen, grain, window(from, to, homeZone(p)), p,
+                rawListeners));
         return Uni.combine().all().unis(policy.invoke(rows::policy),
                         repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit, rows)).asTuple()
                 .map(both -> series(metric, chosen, grain, both.getItem2()));
@@ -109,11 +123,13 @@ public class UserDataReadService {
 
     /** How a read's rows become its points: by view and granularity, streaming where it can. */
     private PointFold fold(Metric metric, View view, MetricBuckets.Granularity grain, TimeWindow window,
-            Policy policy) {
+            Policy policy, Supplier<MetricBuckets.RawPointListener> rawListeners) {
         boolean additive = DailyValues.additive(metric);
         SourceRanking ranking = view == View.RESOLVED ? SourceRanking.forMetric(policy, metric) : null;
         return switch (grain) {
-            case RAW -> ranking == null ? MetricBuckets.rawFold(window) : ResolvedBuckets.rawFold(window, ranking);
+            case RAW -> ranking == null
+                    ? MetricBuckets.rawFold(window, rawListeners == null ? null : rawListeners.get())
+                    : ResolvedBuckets.rawFold(window, ranking);
             case HOUR -> ranking == null ? MetricBuckets.fold(ChronoUnit.HOURS, window, additive)
                     : ResolvedBuckets.fold(ChronoUnit.HOURS, window, ranking, additive, true);
             case DAY -> ranking == null ? MetricBuckets.fold(ChronoUnit.DAYS, window, additive)

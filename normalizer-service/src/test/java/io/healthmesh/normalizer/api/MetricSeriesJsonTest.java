@@ -159,6 +159,66 @@ class MetricSeriesJsonTest {
     }
 
     @Test
+    void rawPointsRenderedAsTheirRowsCameAreTheSameBytes() throws Exception {
+        SplittableRandom random = new SplittableRandom(19);
+        TimeWindow everything = new TimeWindow(Instant.MIN, Instant.MAX, LocalDate.MIN, LocalDate.MAX);
+        MetricSeriesJson json = new MetricSeriesJson(mapper.writer());
+        for (int series = 0; series < 100; series++) {
+            // Rows in time order around local midnights, at offsets that change between rows (the
+            // date of one timestamp is reused for the next only on the same local day).
+            List<StoredMetric> rows = new ArrayList<>();
+            long second = random.nextLong(-2_000_000_000L, 4_000_000_000L);
+            int n = random.nextInt(3_000);
+            for (int i = 0; i < n; i++) {
+                second += random.nextInt(4) == 0 ? random.nextLong(0, 200_000) : random.nextInt(0, 120);
+                int offset = random.nextInt(8) == 0 ? random.nextInt(-64_800, 64_801)
+                        : random.nextInt(-56, 57) * 900;
+                Instant start = Instant.ofEpochSecond(second, random.nextBoolean() ? 0 : random.nextInt(1_000_000_000));
+                Instant end = random.nextBoolean() ? start : start.plusSeconds(random.nextInt(1, 90_000));
+                rows.add(new StoredMetric(random.nextBoolean() ? "oura" : "withings",
+                        random.nextInt(4) == 0 ? null : random.nextInt(500) == 0 ? "D\u00e9vice \"x\" ".repeat(9_000)
+                                : "Device " + random.nextInt(3), null, number(random),
+                        Aggregation.SAMPLE, start, end, offset, null, null, number(random)));
+            }
+            MetricBuckets.RawPointListener rendering = json.rawRendering();
+            List<MetricPoint> points = MetricBuckets.rawFold(everything, rendering).over(rows);
+            MetricSeries value = new MetricSeries("heart_rate", "count/min", "sample", "all", "raw", points);
+
+            assertThat(rendering).isNotNull();
+            assertThat(written(json, value)).isEqualTo(new String(mapper.writeValueAsBytes(value),
+                    StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aRenderingThatDidNotSeeEveryPointIsNotUsed() throws Exception {
+        TimeWindow everything = new TimeWindow(Instant.MIN, Instant.MAX, LocalDate.MIN, LocalDate.MAX);
+        MetricSeriesJson json = new MetricSeriesJson(mapper.writer());
+        Instant start = Instant.parse("2025-06-16T08:00:00Z");
+        List<StoredMetric> rows = List.of(
+                new StoredMetric("oura", "Ring", null, 61, Aggregation.SAMPLE, start, start, 0, null, null, 1.0),
+                new StoredMetric("oura", "Ring", null, 62, Aggregation.SAMPLE, start.plusSeconds(60),
+                        start.plusSeconds(60), 0, null, null, 1.0));
+        MetricBuckets.RawPointListener rendering = json.rawRendering();
+        rendering.point(rows.get(0)); // a row the fold did not keep
+        List<MetricPoint> points = MetricBuckets.rawFold(everything, rendering).over(rows);
+        MetricSeries value = new MetricSeries("heart_rate", "count/min", "sample", "all", "raw", points);
+        MetricBuckets.RawPointListener otherWriters = new MetricSeriesJson(mapper.writer()).rawRendering();
+        MetricSeries renderedElsewhere = new MetricSeries("heart_rate", "count/min", "sample", "all", "raw",
+                MetricBuckets.rawFold(everything, otherWriters).over(rows));
+
+        String expected = new String(mapper.writeValueAsBytes(value), StandardCharsets.UTF_8);
+        assertThat(written(json, value)).isEqualTo(expected);
+        assertThat(written(json, renderedElsewhere)).isEqualTo(expected);
+    }
+
+    private static String written(MetricSeriesJson json, MetricSeries value) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        json.write(value, bytes::write);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void instantsAtAnOffsetAreFormattedAsTheirOffsetDateTime() {
         SplittableRandom random = new SplittableRandom(17);
         byte[] out = new byte[64];
