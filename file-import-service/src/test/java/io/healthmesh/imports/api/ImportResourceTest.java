@@ -94,7 +94,8 @@ class ImportResourceTest {
         });
         assertThat(Path.of(storageDir, id + ".upload")).exists();
         String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics.lines().filter(l -> l.startsWith("healthmesh_imports_events_published_total{topic=\"raw.apple-health.v1\"}"))
+        assertThat(metrics.lines().filter(l -> l.startsWith("healthmesh_imports_events_published_total{")
+                        && l.contains("topic=\"raw.apple-health.v1\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
                 .as("events the broker acknowledged, counted on /q/metrics").isGreaterThanOrEqualTo(count);
 

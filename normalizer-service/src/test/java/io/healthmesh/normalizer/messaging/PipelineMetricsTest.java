@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,13 @@ class PipelineMetricsTest {
         return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    @Test
+    void everySampleNamesTheService() {
+        List<String> samples = metrics().lines().filter(line -> !line.startsWith("#") && !line.isBlank()).toList();
+
+        assertThat(samples).isNotEmpty().allSatisfy(line -> assertThat(line).contains("service=\"normalizer-service\""));
     }
 
     @Test

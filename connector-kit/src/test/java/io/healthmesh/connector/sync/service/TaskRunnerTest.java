@@ -377,7 +377,7 @@ class TaskRunnerTest {
         assertThat(metrics).containsPattern(
                 "healthmesh_connector_sync_runs_total\\{[^}]*outcome=\"provider_unavailable\"[^}]*source=\"withings\"");
         assertThat(metrics).containsPattern(
-                "healthmesh_connector_provider_errors_total\\{kind=\"unavailable\",source=\"withings\"} [1-9]");
+                "healthmesh_connector_provider_errors_total\\{kind=\"unavailable\",[^}]*source=\"withings\"} [1-9]");
     }
 
     private String connectedUser() {
