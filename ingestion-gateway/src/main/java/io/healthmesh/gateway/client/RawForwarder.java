@@ -70,8 +70,15 @@ public class RawForwarder {
                 .map(RawForwarder::toResponse);
     }
 
-    /** A body read from {@code stream} as the service takes it; {@code length} < 0 when unknown (chunked). */
+    /**
+     * A body read from {@code stream} as the service takes it; {@code length} < 0 when unknown
+     * (chunked). An empty body is sent as one ({@code Content-Length: 0}): the JDK refuses a
+     * streaming publisher of length 0, and the service, not a 502, is to say what an empty upload is.
+     */
     public static HttpRequest.BodyPublisher streaming(InputStream stream, long length) {
+        if (length == 0) {
+            return HttpRequest.BodyPublishers.noBody();
+        }
         HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.ofInputStream(() -> stream);
         return length < 0 ? publisher : HttpRequest.BodyPublishers.fromPublisher(publisher, length);
     }

@@ -18,6 +18,7 @@ import io.healthmesh.gateway.domain.PushReading;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -39,6 +40,7 @@ import java.util.Set;
  *       by export and by push is one row; the device is normalized as the importer does.</li>
  *   <li>aggregation = the metric's default; a daily metric's localDate is the start's date in the
  *       reading's zone, else at its offset (no field of the push shape carries a date of its own).</li>
+ *   <li>start, end and createdAt may lie at most {@link #MAX_AHEAD} after the batch arrived.</li>
  * </ul>
  *
  * Every reading is then checked with the contracts' {@link EventValidator} against the push topic.
@@ -48,6 +50,12 @@ import java.util.Set;
 public class PushBatchMapper {
 
     private static final Set<String> PUSH_SOURCES = Set.of(SourceId.PUSH, SourceId.APPLE_HEALTH);
+    /**
+     * How far after the batch's arrival a reading's times may lie: a phone's or a device's clock may
+     * be off, but nothing is measured a day ahead. Without a bound a reading dated 9999 would be
+     * accepted, stored and sit at the end of every read for good.
+     */
+    static final Duration MAX_AHEAD = Duration.ofDays(1);
     private static final String PAYLOAD = "payload.";
 
     private final EventValidator validator = new EventValidator();
@@ -113,15 +121,16 @@ public class PushBatchMapper {
         boolean deleted = Boolean.TRUE.equals(pushed.deleted());
         // A push tombstone names its id only; an Apple sample's times are part of its identity.
         boolean timesRequired = apple || !deleted;
-        OffsetDateTime start = time(pushed.start(), "start", timesRequired, reported);
-        OffsetDateTime end = time(pushed.end(), "end", timesRequired, reported);
+        OffsetDateTime latest = occurredAt.plus(MAX_AHEAD);
+        OffsetDateTime start = time(pushed.start(), "start", timesRequired, latest, reported);
+        OffsetDateTime end = time(pushed.end(), "end", timesRequired, latest, reported);
 
         String sourceRecordId;
         String device = pushed.device();
         if (apple) {
             require(pushed.hkType(), "hkType", "the HealthKit type identifier of the sample", reported);
             require(pushed.app(), "app", "the sample's sourceName", reported);
-            OffsetDateTime createdAt = time(pushed.createdAt(), "createdAt", true, reported);
+            OffsetDateTime createdAt = time(pushed.createdAt(), "createdAt", true, latest, reported);
             device = Identity.normalizeAppleDevice(device);
             sourceRecordId = Identity.appleSourceRecordId(pushed.hkType(), pushed.app(), device, start, end,
                     createdAt);
@@ -167,7 +176,8 @@ public class PushBatchMapper {
         return field;
     }
 
-    private static OffsetDateTime time(String text, String field, boolean required, Reported reported) {
+    private static OffsetDateTime time(String text, String field, boolean required, OffsetDateTime latest,
+            Reported reported) {
         if (text == null || text.isBlank()) {
             if (required) {
                 reported.add(field, "missing");
@@ -175,7 +185,13 @@ public class PushBatchMapper {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text.trim());
+            OffsetDateTime time = OffsetDateTime.parse(text.trim());
+            if (time.isAfter(latest)) {
+                reported.add(field, "'" + text + "' is in the future (more than " + MAX_AHEAD.toHours()
+                        + " h after the batch arrived)");
+                return null;
+            }
+            return time;
         } catch (DateTimeParseException e) {
             reported.add(field, hasNoOffset(text.trim())
                     ? "'" + text + "' has no UTC offset (write e.g. 2024-03-10T07:00:00+01:00 or ...Z)"

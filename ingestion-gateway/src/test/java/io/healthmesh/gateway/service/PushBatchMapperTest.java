@@ -142,6 +142,31 @@ class PushBatchMapperTest {
     }
 
     @Test
+    void timesMoreThanADayAheadOfTheBatchAreRefusedYear9999Included() {
+        List<PushReading> readings = List.of(
+                push("far", "steps", 10.0, "count", "9999-12-31T08:00:00+01:00", "9999-12-31T08:10:00+01:00"),
+                push("tomorrow", "steps", 10.0, "count", "2024-03-13T16:00:00Z", "2024-03-13T16:00:01Z"),
+                apple("HKQuantityTypeIdentifierStepCount", "steps", 10.0, "count", "2024-03-12T07:00:00Z",
+                        "2024-03-12T07:10:00Z", "2124-03-12T07:20:00Z", "Watch", null));
+
+        ProblemException e = assertThrows(ProblemException.class,
+                () -> mapper.toEvents("u1", new PushBatch("push", readings.subList(0, 2)), NOW));
+        List<Problem.ProblemItem> errors = refusal(e, 422);
+        assertEquals(List.of("0:start", "0:end", "1:end"),
+                errors.stream().map(item -> item.index() + ":" + item.field()).toList());
+        assertTrue(errors.get(0).reason().contains("in the future"), errors.get(0).reason());
+
+        ProblemException apple = assertThrows(ProblemException.class,
+                () -> mapper.toEvents("u1", new PushBatch("apple_health", readings.subList(2, 3)), NOW));
+        assertEquals(List.of("0:createdAt"),
+                refusal(apple, 422).stream().map(item -> item.index() + ":" + item.field()).toList());
+
+        // A day ahead exactly is still a clock that is off, not a reading from the future.
+        PushReading dayAhead = push("skewed", "steps", 10.0, "count", "2024-03-13T15:50:00Z", "2024-03-13T16:00:00Z");
+        assertEquals(1, mapper.toEvents("u1", new PushBatch("push", List.of(dayAhead)), NOW).size());
+    }
+
+    @Test
     void anAppleSampleWithoutItsIdentityFieldsIsRefused() {
         PushReading bare = new PushReading("client-id", "steps", 10.0, "count", "2024-03-12T07:00:00Z",
                 "2024-03-12T07:10:00Z", null, null, null, null, null, null, null);
