@@ -890,6 +890,8 @@ public final class ImportBench {
         rows.add(new Row(figure, fmt(value) + " " + unit, floorName + " " + fmt(floor) + " " + unit,
                 String.format(Locale.ROOT, "%.2f", ratio), String.format(Locale.ROOT, ">= %.2f", target),
                 ratio >= target ? "ok" : "MISS"));
+        BenchFigures.ratio("apple import", figure.trim(), value, unit, floorName, floor, ratio,
+                String.format(Locale.ROOT, ">= %.2f", target), ratio >= target);
     }
 
     private void rssRow(String figure, long peakKb, long idleKb) {
@@ -897,6 +899,8 @@ public final class ImportBench {
         rows.add(new Row(figure, String.format(Locale.ROOT, "%.0f MB (peak %.0f MB)", growth, peakKb / 1024.0),
                 String.format(Locale.ROOT, "idle %.0f MB", idleKb / 1024.0), "",
                 String.format(Locale.ROOT, "<= %.0f MB", RSS_TARGET_MB), growth <= RSS_TARGET_MB ? "ok" : "MISS"));
+        BenchFigures.limit("apple import", figure + String.format(Locale.ROOT, " (idle %.0f MB)", idleKb / 1024.0),
+                growth, "MB", String.format(Locale.ROOT, "<= %.0f MB", RSS_TARGET_MB), growth <= RSS_TARGET_MB);
     }
 
     private void summary(Export export, InProcess inProcess, FloorB floorB, ServiceRun plain, ServiceRun zip) {

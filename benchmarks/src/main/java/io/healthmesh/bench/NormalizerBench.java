@@ -160,9 +160,13 @@ public final class NormalizerBench {
         if (floor != null) {
             summary.put("floor_rows_per_s", fmt(floor.rate));
             summary.put("pipeline_to_floor", String.format(Locale.ROOT, "%.2f (target >= 0.70)", first.rate / floor.rate));
+            BenchFigures.ratio("pipeline", "raw readings -> durable rows, first pass", first.rate, "rows/s",
+                    "JDBC batch upsert", floor.rate, first.rate / floor.rate, ">= 0.70", first.rate / floor.rate >= 0.70);
         }
         if (replay != null) {
             summary.put("replay_to_first_pass", String.format(Locale.ROOT, "%.2f (target >= 1.0)", replay.rate / first.rate));
+            BenchFigures.ratio("pipeline", "replay of the same topics", replay.rate, "rows/s", "first pass", first.rate,
+                    replay.rate / first.rate, ">= 1.0", replay.rate / first.rate >= 1.0);
         }
         summary.putAll(details);
         summary.put("normalizer_config", String.join(" ", jvmOptions())
@@ -258,6 +262,8 @@ public final class NormalizerBench {
                 "%d (xmin newer than the replay's start; %d with updated_at after it); (id, xmin) set %s", changed,
                 touched, same ? "UNCHANGED" : "CHANGED"));
         summary.put("replay_rows_written", changed + (same ? " (id/xmin fingerprint unchanged)" : " (fingerprint CHANGED)"));
+        BenchFigures.limit("pipeline", "rows written by the replay", changed, "rows", "0 (fingerprint unchanged)",
+                changed == 0 && same);
         return replay;
     }
 
