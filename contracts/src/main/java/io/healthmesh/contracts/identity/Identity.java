@@ -207,26 +207,42 @@ public final class Identity {
      */
     public static String appleSourceRecordId(String hkType, String app, String device,
             OffsetDateTime start, OffsetDateTime end, OffsetDateTime creationDate) {
+        return appleSourceRecordId(appleFieldsPrefix(hkType, app, device), start, end, creationDate);
+    }
+
+    /**
+     * {@code hkType|app|device|} of {@link #appleSourceRecordId}, encoded, the device normalized: the part
+     * {@link AppleSourceRecordIds} keeps while a run of records repeats it.
+     */
+    static char[] appleFieldsPrefix(String hkType, String app, String device) {
+        String type = encodeField(hkType);
+        String source = encodeField(app);
+        String normalizedDevice = encodeField(normalizeAppleDevice(device));
+        char[] prefix = new char[type.length() + source.length() + normalizedDevice.length() + 3];
+        int at = copy(type, prefix, 0);
+        prefix[at++] = SEPARATOR_CHAR;
+        at = copy(source, prefix, at);
+        prefix[at++] = SEPARATOR_CHAR;
+        at = copy(normalizedDevice, prefix, at);
+        prefix[at] = SEPARATOR_CHAR;
+        return prefix;
+    }
+
+    /** {@link #appleSourceRecordId} from its fields' prefix ({@link #appleFieldsPrefix}) and the times. */
+    static String appleSourceRecordId(char[] fieldsPrefix, OffsetDateTime start, OffsetDateTime end,
+            OffsetDateTime creationDate) {
         // The same string as join(hkType, app, normalizeAppleDevice(device), utcSeconds(start),
         // utcSeconds(end), utcSeconds(creationDate)), written into one char array without a formatter: an
         // import computes it for every record of the export (the formatter and the string joining cost
         // about 1 µs each). The times need no encoding: they hold neither '%' nor '|'.
-        String type = encodeField(hkType);
-        String source = encodeField(app);
-        String normalizedDevice = encodeField(normalizeAppleDevice(device));
         String startText = slowUtcSeconds(start);
         String endText = slowUtcSeconds(end);
         String createdText = slowUtcSeconds(creationDate);
-        char[] id = new char[type.length() + source.length() + normalizedDevice.length() + 5
+        char[] id = new char[fieldsPrefix.length + 2
                 + utcSecondsLength(start, startText) + utcSecondsLength(end, endText)
                 + utcSecondsLength(creationDate, createdText)];
-        int at = copy(type, id, 0);
-        id[at++] = SEPARATOR_CHAR;
-        at = copy(source, id, at);
-        id[at++] = SEPARATOR_CHAR;
-        at = copy(normalizedDevice, id, at);
-        id[at++] = SEPARATOR_CHAR;
-        at = writeUtcSeconds(start, startText, id, at);
+        System.arraycopy(fieldsPrefix, 0, id, 0, fieldsPrefix.length);
+        int at = writeUtcSeconds(start, startText, id, fieldsPrefix.length);
         id[at++] = SEPARATOR_CHAR;
         at = writeUtcSeconds(end, endText, id, at);
         id[at++] = SEPARATOR_CHAR;
