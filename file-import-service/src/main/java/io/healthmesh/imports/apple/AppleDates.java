@@ -1,6 +1,9 @@
 package io.healthmesh.imports.apple;
 
 import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +32,13 @@ final class AppleDates {
             QUARTER_HOURS[i] = ZoneOffset.ofTotalSeconds((i - QUARTERS_IN_18_HOURS) * QUARTER_HOUR);
         }
     }
+
+    /**
+     * The date last read. Three timestamps per record, and records in runs of one day, mostly name the
+     * same date: comparing three ints is cheaper than building and validating a LocalDate each time.
+     * Immutable, so sharing it between threads (imports in parallel) is safe; a race only costs a miss.
+     */
+    private static volatile LocalDate lastDate = LocalDate.EPOCH;
 
     /** Anything unusual: a 'T', fractions, an offset with a colon or Z. */
     private static final DateTimeFormatter FALLBACK = new DateTimeFormatterBuilder()
@@ -94,7 +104,12 @@ final class AppleDates {
         // a concurrent map looked up three times per record.
         ZoneOffset offset = totalSeconds % QUARTER_HOUR == 0 ? QUARTER_HOURS[totalSeconds / QUARTER_HOUR + QUARTERS_IN_18_HOURS]
                 : ZoneOffset.ofTotalSeconds(totalSeconds);
-        return OffsetDateTime.of(year, month, day, hour, minute, second, 0, offset);
+        LocalDate date = lastDate;
+        if (date.getDayOfMonth() != day || date.getMonthValue() != month || date.getYear() != year) {
+            date = LocalDate.of(year, month, day);
+            lastDate = date;
+        }
+        return OffsetDateTime.of(LocalDateTime.of(date, LocalTime.of(hour, minute, second)), offset);
     }
 
     private static int digits(String s, int from, int count) {

@@ -21,6 +21,26 @@ class AppleDatesTest {
     }
 
     @Test
+    void runsOfOneDayAndDayChangesReadLikeTheFormatter() {
+        // The last date read is reused: a run, a change back and forth, and every day of a leap year
+        // must each give what an independent parse gives.
+        java.util.Random random = new java.util.Random(20261127);
+        java.time.format.DateTimeFormatter written = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss xx");
+        java.time.LocalDateTime time = java.time.LocalDateTime.of(2023, 12, 30, 0, 0);
+        for (int i = 0; i < 20_000; i++) {
+            time = random.nextInt(10) == 0 ? time.minusDays(random.nextInt(3)) : time.plusSeconds(random.nextInt(600));
+            OffsetDateTime expected = time.atOffset(java.time.ZoneOffset.ofTotalSeconds(random.nextInt(-18 * 4, 18 * 4 + 1) * 900));
+            String text = written.format(expected);
+            OffsetDateTime parsed = AppleDates.parse(text);
+            assertThat(parsed).as(text).isEqualTo(expected);
+            assertThat(parsed.toLocalDate()).as(text).isEqualTo(java.time.LocalDate.parse(text.substring(0, 10)));
+        }
+        assertThat(AppleDates.parse("2024-02-29 23:59:59 +0000")).isEqualTo(OffsetDateTime.parse("2024-02-29T23:59:59Z"));
+        assertThat(AppleDates.parse("2023-02-29 23:59:59 +0000")).isNull();
+        assertThat(AppleDates.parse("2024-02-29 00:00:00 +0000")).isEqualTo(OffsetDateTime.parse("2024-02-29T00:00:00Z"));
+    }
+
+    @Test
     void readsEveryOffsetFromMinus18To18Hours() {
         for (int minutes = -18 * 60; minutes <= 18 * 60; minutes++) {
             int abs = Math.abs(minutes);
