@@ -25,6 +25,20 @@ public final class AppleSourceRecordIds {
     /** The same as {@link Identity#appleSourceRecordId} with the same arguments. */
     public String of(String hkType, String app, String device, OffsetDateTime start, OffsetDateTime end,
             OffsetDateTime creationDate) {
+        return Identity.appleSourceRecordId(prefix(hkType, app, device), start, end, creationDate);
+    }
+
+    /**
+     * The same as {@link Identity#appleSourceRecordId} with a creation date of that epoch second (any
+     * offset, any fraction of that second): for a caller that has the instant without an
+     * OffsetDateTime. A missing creation date takes the other method, with null.
+     */
+    public String of(String hkType, String app, String device, OffsetDateTime start, OffsetDateTime end,
+            long creationEpochSecond) {
+        return Identity.appleSourceRecordId(prefix(hkType, app, device), start, end, creationEpochSecond);
+    }
+
+    private char[] prefix(String hkType, String app, String device) {
         if (!primed || !Objects.equals(hkType, lastType) || !Objects.equals(app, lastApp)
                 || !Objects.equals(device, lastDevice)) {
             prefix = Identity.appleFieldsPrefix(hkType, app, device);
@@ -33,6 +47,6 @@ public final class AppleSourceRecordIds {
             lastDevice = device;
             primed = true;
         }
-        return Identity.appleSourceRecordId(prefix, start, end, creationDate);
+        return prefix;
     }
 }

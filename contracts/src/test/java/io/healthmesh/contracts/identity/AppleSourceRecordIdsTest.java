@@ -107,6 +107,28 @@ class AppleSourceRecordIdsTest {
             String expected = plain(type, app, device, start, end, created);
             assertEquals(expected, ids.of(type, app, device, start, end, created));
             assertEquals(expected, Identity.appleSourceRecordId(type, app, device, start, end, created));
+            if (created != null) {
+                assertEquals(expected, ids.of(type, app, device, start, end, created.toEpochSecond()));
+            }
+        }
+    }
+
+    @Test
+    void aCreationEpochSecondGivesTheIdOfThatInstantForEveryYear() {
+        AppleSourceRecordIds ids = new AppleSourceRecordIds();
+        Random random = new Random(20261128);
+        List<OffsetDateTime> created = new ArrayList<>(List.of(OffsetDateTime.MIN, OffsetDateTime.MAX,
+                OffsetDateTime.parse("0000-01-01T00:00:00Z"), OffsetDateTime.parse("0000-01-01T00:59:59+01:00"),
+                OffsetDateTime.parse("-0001-12-31T23:59:59Z"), OffsetDateTime.parse("9999-12-31T23:59:59Z"),
+                OffsetDateTime.parse("9999-12-31T23:59:59-01:00"), OffsetDateTime.parse("+10000-01-01T00:00:00Z"),
+                OffsetDateTime.parse("1969-12-31T23:59:59.999999999Z"), OffsetDateTime.parse("2024-02-29T12:00:00.5+05:45")));
+        for (int i = 0; i < 5_000; i++) {
+            created.add(java.time.Instant.ofEpochSecond(random.nextLong(-70_000_000_000L, 260_000_000_000L),
+                    random.nextInt(1_000_000_000)).atOffset(ZoneOffset.ofTotalSeconds(random.nextInt(-18 * 3600, 18 * 3600 + 1))));
+        }
+        for (OffsetDateTime time : created) {
+            assertEquals(Identity.appleSourceRecordId(TYPES[0], APPS[0], DEVICES[0], START, END, time),
+                    ids.of(TYPES[0], APPS[0], DEVICES[0], START, END, time.toEpochSecond()), time::toString);
         }
     }
 

@@ -506,7 +506,8 @@ public final class AppleExportParser {
 
     private void finishRecord() {
         OffsetDateTime start = AppleDates.parse(startDate);
-        OffsetDateTime end = AppleDates.parse(endDate);
+        // Instantaneous samples (heart rate, a third of a typical export) write the same start and end.
+        OffsetDateTime end = endDate != null && endDate.equals(startDate) ? start : AppleDates.parse(endDate);
         if (start == null || end == null) {
             skip(SkipReason.UNPARSEABLE_DATE);
             return;
@@ -608,7 +609,10 @@ public final class AppleExportParser {
     private String sampleId(OffsetDateTime start, OffsetDateTime end, String normalizedDevice) {
         // The device is already normalized; normalizing is idempotent, and the raw string would cost a
         // regex per record (AppleExportParserTest checks both give the same id).
-        return sampleIds.of(type, sourceName, normalizedDevice, start, end, AppleDates.parse(creationDate));
+        // The creation date serves only the identity: its epoch second, without an OffsetDateTime.
+        long created = AppleDates.epochSecond(creationDate);
+        return created == AppleDates.ABSENT ? sampleIds.of(type, sourceName, normalizedDevice, start, end, null)
+                : sampleIds.of(type, sourceName, normalizedDevice, start, end, created);
     }
 
     private Boolean userEntered() {
