@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -207,26 +208,67 @@ public final class Identity {
      */
     public static String appleSourceRecordId(String hkType, String app, String device,
             OffsetDateTime start, OffsetDateTime end, OffsetDateTime creationDate) {
+        return appleSourceRecordId(appleFieldsPrefix(hkType, app, device), start, end, creationDate);
+    }
+
+    /**
+     * {@code hkType|app|device|} of {@link #appleSourceRecordId}, encoded, the device normalized: the part
+     * {@link AppleSourceRecordIds} keeps while a run of records repeats it.
+     */
+    static char[] appleFieldsPrefix(String hkType, String app, String device) {
+        String type = encodeField(hkType);
+        String source = encodeField(app);
+        String normalizedDevice = encodeField(normalizeAppleDevice(device));
+        char[] prefix = new char[type.length() + source.length() + normalizedDevice.length() + 3];
+        int at = copy(type, prefix, 0);
+        prefix[at++] = SEPARATOR_CHAR;
+        at = copy(source, prefix, at);
+        prefix[at++] = SEPARATOR_CHAR;
+        at = copy(normalizedDevice, prefix, at);
+        prefix[at] = SEPARATOR_CHAR;
+        return prefix;
+    }
+
+    /**
+     * {@link #appleSourceRecordId} from its fields' prefix and the times, the creation date given as its
+     * epoch second (the same text: the identity keeps whole UTC seconds only).
+     */
+    static String appleSourceRecordId(char[] fieldsPrefix, OffsetDateTime start, OffsetDateTime end,
+            long creationEpochSecond) {
+        String startText = slowUtcSeconds(start);
+        String endText = slowUtcSeconds(end);
+        String createdText = slowUtcSeconds(creationEpochSecond);
+        char[] id = new char[fieldsPrefix.length + 2
+                + utcSecondsLength(start, startText) + utcSecondsLength(end, endText)
+                + (createdText != null ? createdText.length() : UTC_SECONDS_LENGTH)];
+        System.arraycopy(fieldsPrefix, 0, id, 0, fieldsPrefix.length);
+        int at = writeUtcSeconds(start, startText, id, fieldsPrefix.length);
+        id[at++] = SEPARATOR_CHAR;
+        at = writeUtcSeconds(end, endText, id, at);
+        id[at++] = SEPARATOR_CHAR;
+        if (createdText != null) {
+            copy(createdText, id, at);
+        } else {
+            writeUtcSeconds(creationEpochSecond, id, at);
+        }
+        return new String(id);
+    }
+
+    /** {@link #appleSourceRecordId} from its fields' prefix ({@link #appleFieldsPrefix}) and the times. */
+    static String appleSourceRecordId(char[] fieldsPrefix, OffsetDateTime start, OffsetDateTime end,
+            OffsetDateTime creationDate) {
         // The same string as join(hkType, app, normalizeAppleDevice(device), utcSeconds(start),
         // utcSeconds(end), utcSeconds(creationDate)), written into one char array without a formatter: an
         // import computes it for every record of the export (the formatter and the string joining cost
         // about 1 µs each). The times need no encoding: they hold neither '%' nor '|'.
-        String type = encodeField(hkType);
-        String source = encodeField(app);
-        String normalizedDevice = encodeField(normalizeAppleDevice(device));
         String startText = slowUtcSeconds(start);
         String endText = slowUtcSeconds(end);
         String createdText = slowUtcSeconds(creationDate);
-        char[] id = new char[type.length() + source.length() + normalizedDevice.length() + 5
+        char[] id = new char[fieldsPrefix.length + 2
                 + utcSecondsLength(start, startText) + utcSecondsLength(end, endText)
                 + utcSecondsLength(creationDate, createdText)];
-        int at = copy(type, id, 0);
-        id[at++] = SEPARATOR_CHAR;
-        at = copy(source, id, at);
-        id[at++] = SEPARATOR_CHAR;
-        at = copy(normalizedDevice, id, at);
-        id[at++] = SEPARATOR_CHAR;
-        at = writeUtcSeconds(start, startText, id, at);
+        System.arraycopy(fieldsPrefix, 0, id, 0, fieldsPrefix.length);
+        int at = writeUtcSeconds(start, startText, id, fieldsPrefix.length);
         id[at++] = SEPARATOR_CHAR;
         at = writeUtcSeconds(end, endText, id, at);
         id[at++] = SEPARATOR_CHAR;
@@ -351,7 +393,11 @@ public final class Identity {
         if (slowText != null) {
             return copy(slowText, out, at);
         }
-        long seconds = time.toEpochSecond();
+        return writeUtcSeconds(time.toEpochSecond(), out, at);
+    }
+
+    /** {@code uuuu-MM-ddTHH:mm:ssZ} of an epoch second of the years 0000 to 9999, written at {@code at}. */
+    private static int writeUtcSeconds(long seconds, char[] out, int at) {
         long day = Math.floorDiv(seconds, SECONDS_PER_DAY);
         DayText date = lastDay;
         if (date.epochDay != day) {
@@ -368,6 +414,12 @@ public final class Identity {
         at = twoDigits(secondOfDay % 60, out, at);
         out[at++] = 'Z';
         return at;
+    }
+
+    /** {@link #slowUtcSeconds(OffsetDateTime)} of a time given as its epoch second. */
+    private static String slowUtcSeconds(long seconds) {
+        return seconds < FIRST_FOUR_DIGIT_YEAR_SECOND || seconds > LAST_FOUR_DIGIT_YEAR_SECOND
+                ? DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(seconds)) : null;
     }
 
     /** For tests: {@link #utcSeconds} as the identity writes it. */

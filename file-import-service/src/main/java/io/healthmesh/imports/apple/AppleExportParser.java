@@ -7,6 +7,7 @@ import io.healthmesh.contracts.event.Session;
 import io.healthmesh.contracts.event.SessionDetails;
 import io.healthmesh.contracts.event.SessionType;
 import io.healthmesh.contracts.event.SleepStage;
+import io.healthmesh.contracts.identity.AppleSourceRecordIds;
 import io.healthmesh.contracts.identity.Identity;
 import io.healthmesh.contracts.vocab.Metric;
 import io.healthmesh.contracts.vocab.Units;
@@ -165,6 +166,10 @@ public final class AppleExportParser {
     private QuantityMapping lastMapping;
     private String lastRawDevice;
     private String lastNormalizedDevice;
+    private QuantityMapping lastUnitMapping;
+    private String lastUnit;
+    private UnitDecision lastUnitDecision;
+    private final AppleSourceRecordIds sampleIds = new AppleSourceRecordIds();
 
     private AppleExportHandler handler;
     private SleepSessionAssembler sleep;
@@ -501,7 +506,8 @@ public final class AppleExportParser {
 
     private void finishRecord() {
         OffsetDateTime start = AppleDates.parse(startDate);
-        OffsetDateTime end = AppleDates.parse(endDate);
+        // Instantaneous samples (heart rate, a third of a typical export) write the same start and end.
+        OffsetDateTime end = endDate != null && endDate.equals(startDate) ? start : AppleDates.parse(endDate);
         if (start == null || end == null) {
             skip(SkipReason.UNPARSEABLE_DATE);
             return;
@@ -603,8 +609,10 @@ public final class AppleExportParser {
     private String sampleId(OffsetDateTime start, OffsetDateTime end, String normalizedDevice) {
         // The device is already normalized; normalizing is idempotent, and the raw string would cost a
         // regex per record (AppleExportParserTest checks both give the same id).
-        return Identity.appleSourceRecordId(type, sourceName, normalizedDevice, start, end,
-                AppleDates.parse(creationDate));
+        // The creation date serves only the identity: its epoch second, without an OffsetDateTime.
+        long created = AppleDates.epochSecond(creationDate);
+        return created == AppleDates.ABSENT ? sampleIds.of(type, sourceName, normalizedDevice, start, end, null)
+                : sampleIds.of(type, sourceName, normalizedDevice, start, end, created);
     }
 
     private Boolean userEntered() {
@@ -622,6 +630,11 @@ public final class AppleExportParser {
         if (rawUnit == null) {
             return new UnitDecision(null, SkipReason.UNKNOWN_UNIT);
         }
+        // A run of one type has one unit: an equals on a short string instead of hashing a fresh one
+        // and two map lookups per record.
+        if (mapping == lastUnitMapping && rawUnit.equals(lastUnit)) {
+            return lastUnitDecision;
+        }
         Map<String, UnitDecision> byUnit = unitDecisions.computeIfAbsent(mapping, key -> new HashMap<>());
         UnitDecision decision = byUnit.get(rawUnit);
         if (decision == null) {
@@ -630,6 +643,9 @@ public final class AppleExportParser {
                 byUnit.put(rawUnit, decision);
             }
         }
+        lastUnitMapping = mapping;
+        lastUnit = rawUnit;
+        lastUnitDecision = decision;
         return decision;
     }
 
@@ -733,8 +749,8 @@ public final class AppleExportParser {
                 .heartRate(workoutLevel.heartRate() != null ? workoutLevel.heartRate() : activityLevel.heartRate())
                 .build();
         emitSession(Session.builder()
-                .sourceRecordId(Identity.appleSourceRecordId(AppleTypes.WORKOUT, sourceName, normalizedDevice, start,
-                        end, AppleDates.parse(creationDate)))
+                .sourceRecordId(sampleIds.of(AppleTypes.WORKOUT, sourceName, normalizedDevice, start, end,
+                        AppleDates.parse(creationDate)))
                 .type(SessionType.WORKOUT)
                 .start(start)
                 .end(end)

@@ -39,6 +39,10 @@ final class XmlSanitizingInputStream extends InputStream {
     private static final long BELOW_0X20_MASK = 0xE0E0E0E0E0E0E0E0L;
     private static final long LOW_BITS = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LOW_SEVEN_BITS = 0x7F7F7F7F7F7F7F7FL;
+    private static final long TABS = 0x0909090909090909L;
+    private static final long LINE_FEEDS = 0x0A0A0A0A0A0A0A0AL;
+    private static final long CARRIAGE_RETURNS = 0x0D0D0D0D0D0D0D0DL;
 
     /** Raised by this stream itself when a tag runs past the limit; the XML, not the source, is at fault. */
     static final class TagTooLongException extends IOException {
@@ -157,22 +161,27 @@ final class XmlSanitizingInputStream extends InputStream {
     static int dropControlBytes(byte[] out, int offset, int n) {
         int end = offset + n;
         int i = offset;
-        // Eight bytes at a time: a byte below 0x20 is a zero byte of (word & 0xE0E0..E0), found with the
-        // classic has-a-zero-byte test; only a word holding one (a line break, mostly) is looked at byte by byte.
-        while (i + Long.BYTES <= end) {
-            long masked = (long) LONGS.get(out, i) & BELOW_0X20_MASK;
-            if (((masked - LOW_BITS) & ~masked & HIGH_BITS) != 0) {
-                int stop = i + Long.BYTES;
-                while (i < stop && !isIllegal(out[i])) {
-                    i++;
-                }
-                if (i < stop) {
-                    break;
-                }
-            } else {
-                i += Long.BYTES;
+        // Sixteen bytes at a time: a byte below 0x20 is a zero byte of (word & 0xE0E0..E0), found with the
+        // classic has-a-zero-byte test. A word holding one (a line break or tab, in every line of an export)
+        // is told apart from one holding an illegal byte with exact per-byte tests, not byte by byte: the
+        // byte loop's exit, wherever the line break falls, was a mispredicted branch per line.
+        while (i + 2 * Long.BYTES <= end) {
+            long first = (long) LONGS.get(out, i);
+            long second = (long) LONGS.get(out, i + Long.BYTES);
+            if ((mayHoldControlByte(first) | mayHoldControlByte(second)) != 0
+                    && (illegalBytes(first) | illegalBytes(second)) != 0) {
+                break;
             }
+            i += 2 * Long.BYTES;
         }
+        while (i + Long.BYTES <= end) {
+            long word = (long) LONGS.get(out, i);
+            if (mayHoldControlByte(word) != 0 && illegalBytes(word) != 0) {
+                break;
+            }
+            i += Long.BYTES;
+        }
+        // The first illegal byte, if any, is in the word reached: found byte by byte from there.
         while (i < end && !isIllegal(out[i])) {
             i++;
         }
@@ -187,6 +196,24 @@ final class XmlSanitizingInputStream extends InputStream {
             }
         }
         return kept - offset;
+    }
+
+    /** Non-zero when some byte of the word is below 0x20 (may also flag bytes after it). */
+    private static long mayHoldControlByte(long word) {
+        long masked = word & BELOW_0X20_MASK;
+        return (masked - LOW_BITS) & ~masked & HIGH_BITS;
+    }
+
+    /** The high bit of exactly each byte of the word that {@link #isIllegal} refuses. */
+    private static long illegalBytes(long word) {
+        return zeroBytes(word & BELOW_0X20_MASK) & ~zeroBytes(word ^ TABS) & ~zeroBytes(word ^ LINE_FEEDS)
+                & ~zeroBytes(word ^ CARRIAGE_RETURNS);
+    }
+
+    /** The high bit of exactly each zero byte of x (no borrow between bytes, unlike the quick test). */
+    private static long zeroBytes(long x) {
+        long y = (x & LOW_SEVEN_BITS) + LOW_SEVEN_BITS;
+        return ~(y | x | LOW_SEVEN_BITS);
     }
 
     private static boolean isIllegal(byte b) {

@@ -21,6 +21,47 @@ class AppleDatesTest {
     }
 
     @Test
+    void runsOfOneDayAndDayChangesReadLikeTheFormatter() {
+        // The last date read is reused: a run, a change back and forth, and every day of a leap year
+        // must each give what an independent parse gives.
+        java.util.Random random = new java.util.Random(20261127);
+        java.time.format.DateTimeFormatter written = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss xx");
+        java.time.LocalDateTime time = java.time.LocalDateTime.of(2023, 12, 30, 0, 0);
+        for (int i = 0; i < 20_000; i++) {
+            time = random.nextInt(10) == 0 ? time.minusDays(random.nextInt(3)) : time.plusSeconds(random.nextInt(600));
+            OffsetDateTime expected = time.atOffset(java.time.ZoneOffset.ofTotalSeconds(random.nextInt(-18 * 4, 18 * 4 + 1) * 900));
+            String text = written.format(expected);
+            OffsetDateTime parsed = AppleDates.parse(text);
+            assertThat(parsed).as(text).isEqualTo(expected);
+            assertThat(parsed.toLocalDate()).as(text).isEqualTo(java.time.LocalDate.parse(text.substring(0, 10)));
+        }
+        assertThat(AppleDates.parse("2024-02-29 23:59:59 +0000")).isEqualTo(OffsetDateTime.parse("2024-02-29T23:59:59Z"));
+        assertThat(AppleDates.parse("2023-02-29 23:59:59 +0000")).isNull();
+        assertThat(AppleDates.parse("2024-02-29 00:00:00 +0000")).isEqualTo(OffsetDateTime.parse("2024-02-29T00:00:00Z"));
+    }
+
+    @Test
+    void epochSecondIsTheParsedTimesSecond() {
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.Arrays.asList(null, "", "garbage",
+                "2023-04-01 07:15:32 -0700", "2024-02-29 23:59:59 +0545", "0000-01-01 00:00:00 +1800",
+                "9999-12-31 23:59:59 -1800", "1969-12-31 23:59:59 +0000", "2023-02-29 07:15:32 -0700",
+                "2023-04-01 24:00:00 -0700", "2023-04-01 07:15:32 +1801", "2023-04-01 07:15:32 +0007",
+                "2023-04-01T07:15:32-07:00", "2023-04-01 07:15:32.987 -0700", "2023-04-01 07:15:32Z",
+                "2023-04-01 07:15:32 -07:00", "2023-04-01 07:15:32 *0700", "2023-04-01 07:1a:32 -0700"));
+        java.util.Random random = new java.util.Random(20261128);
+        for (int i = 0; i < 5_000; i++) {
+            texts.add(String.format("%04d-%02d-%02d %02d:%02d:%02d %s%02d%02d", random.nextInt(10_000),
+                    random.nextInt(14), random.nextInt(33), random.nextInt(25), random.nextInt(61), random.nextInt(61),
+                    random.nextBoolean() ? "+" : "-", random.nextInt(20), random.nextInt(61)));
+        }
+        for (String text : texts) {
+            OffsetDateTime parsed = AppleDates.parse(text);
+            assertThat(AppleDates.epochSecond(text)).as(text)
+                    .isEqualTo(parsed == null ? AppleDates.ABSENT : parsed.toEpochSecond());
+        }
+    }
+
+    @Test
     void readsEveryOffsetFromMinus18To18Hours() {
         for (int minutes = -18 * 60; minutes <= 18 * 60; minutes++) {
             int abs = Math.abs(minutes);

@@ -50,14 +50,19 @@ class XmlSanitizingInputStreamTest {
     void dropsControlBytesAtEveryPositionOfAWord() {
         java.util.Random random = new java.util.Random(42);
         byte[] alphabet = {'a', '<', ' ', '\t', '\n', '\r', 0x00, 0x01, 0x08, 0x0b, 0x0c, 0x0e, 0x1f, 0x20, 0x7f,
-            (byte) 0x80, (byte) 0xc3, (byte) 0xa9, (byte) 0xe0, (byte) 0xff};
-        for (int round = 0; round < 20_000; round++) {
-            int length = random.nextInt(40);
+            (byte) 0x80, (byte) 0xc3, (byte) 0xa9, (byte) 0xe0, (byte) 0xff, (byte) 0x89, (byte) 0x8a, (byte) 0x8d,
+            0x29, 0x2a, 0x2d, 0x49, 0x4a, 0x4d, (byte) 0xe9, (byte) 0xea, (byte) 0xed};
+        byte[] legal = {'a', ' ', '\t', '\n', '\r', 0x20, (byte) 0x89, (byte) 0x8a, (byte) 0x8d, (byte) 0x80};
+        for (int round = 0; round < 40_000; round++) {
+            // Every other round has only legal bytes, so that long runs of words with line breaks and tabs
+            // go through the word-wise paths to the end.
+            byte[] letters = round % 2 == 0 ? alphabet : legal;
+            int length = random.nextInt(100);
             int offset = random.nextInt(9);
             byte[] bytes = new byte[offset + length + random.nextInt(9)];
             for (int i = 0; i < bytes.length; i++) {
                 // Mostly plain text, so that whole words pass the fast path too.
-                bytes[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('a' + i % 26);
+                bytes[i] = random.nextInt(4) == 0 ? letters[random.nextInt(letters.length)] : (byte) ('a' + i % 26);
             }
             ByteArrayOutputStream expected = new ByteArrayOutputStream();
             for (int i = offset; i < offset + length; i++) {
