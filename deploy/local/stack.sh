@@ -9,6 +9,10 @@
 #   stack.sh reset-test          drop and recreate the healthmesh_test database
 #   stack.sh topics <prefix>     create the topics of topics.txt with a name prefix (tests)
 #   stack.sh drop-topics <prefix> delete every topic whose name starts with <prefix>
+#   stack.sh kafka-stop          stop only the running stack's Kafka broker (fault tests)
+#   stack.sh kafka-start         start it again: same listeners, same data (topics, offsets)
+#   stack.sh pg-stop             stop only the running stack's PostgreSQL (fault tests)
+#   stack.sh pg-start            start it again: same port, same data
 #
 # Environment: PGHOST (127.0.0.1), PGPORT (5432), KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:9092),
 # KAFKA_CONTROLLER_PORT (Kafka port + 1), HEALTHMESH_PG_MODE (auto|machine|embedded),
@@ -811,8 +815,100 @@ cmd_drop_topics() { # prefix
     say "Kafka: $out"
 }
 
+# Stopping and starting one part of a running stack (the fault tests: a broker or a database that
+# goes away under running services and comes back). Only what `up` recorded in the state file is
+# touched, on the addresses it recorded, so the services find the part where it was, with its data.
+
+running_stack_state() { # loads the state of the running stack into PG_MODE PG_CLUSTER PG_MAJOR
+    resolve_addresses no
+    load_state
+    [[ -n ${ST_PG_MODE:-} ]] || die "the stack is not up (run '$0 up')"
+    PG_MODE=$ST_PG_MODE
+    PG_CLUSTER=${ST_PG_CLUSTER:-}
+    PG_MAJOR=${ST_PG_MAJOR:-}
+}
+
+cmd_kafka_stop() {
+    lock
+    running_stack_state
+    if [[ -z $(kafka_pids) && -n $(foreign_kafka_pids) ]]; then
+        # Stopping it would take Kafka away from the checkout that started it (and its users).
+        die "the broker at $KAFKA_BOOTSTRAP was started by another checkout (pid $(echo $(foreign_kafka_pids))); stop it there"
+    fi
+    kafka_down
+    port_open "$KAFKA_HOST" "$KAFKA_PORT" && die "Kafka stopped, but $KAFKA_HOST:$KAFKA_PORT still answers"
+    say "Kafka: stopped (data kept in $KDIR/data; '$0 kafka-start' brings it back)"
+}
+
+cmd_kafka_start() {
+    lock
+    running_stack_state
+    # The same listeners and log dirs as before (kafka_write_config derives them from the state), so
+    # topics, offsets and consumer groups are all still there.
+    kafka_up
+    say "Kafka: answers at $KAFKA_BOOTSTRAP"
+}
+
+cmd_pg_stop() {
+    lock
+    running_stack_state
+    if [[ $PG_MODE == machine ]]; then
+        local ver name
+        IFS=/ read -r ver name <<<"$PG_CLUSTER"
+        [[ -n $ver && -n $name ]] || die "no machine cluster recorded in $STATE_FILE"
+        say "PostgreSQL: stopping machine cluster $ver/$name (fast: sessions are ended, data kept)"
+        mkdir -p "$LOG_DIR"
+        (close_extra_fds && exec pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" stop -m fast) </dev/null \
+            >"$LOG_DIR/pg_ctlcluster.log" 2>&1 ||
+            { show_tail "$LOG_DIR/pg_ctlcluster.log"; die "pg_ctlcluster $ver $name stop failed"; }
+        # The marker (did `up` start it?) stays as it is: pg-start brings the cluster back to the
+        # state `up` left, and `down` still stops it only when `up` had started it.
+    else
+        embedded_down
+    fi
+    local t0=$SECONDS
+    while port_open "$PG_HOST" "$PG_PORT"; do
+        ((SECONDS - t0 < TIMEOUT)) || die "PostgreSQL stopped, but $PG_HOST:$PG_PORT still answers after $TIMEOUT s"
+        sleep 0.3
+    done
+    say "PostgreSQL: stopped ('$0 pg-start' brings it back)"
+}
+
+cmd_pg_start() {
+    lock
+    running_stack_state
+    if [[ $PG_MODE == machine ]]; then
+        local ver name
+        IFS=/ read -r ver name <<<"$PG_CLUSTER"
+        [[ -n $ver && -n $name ]] || die "no machine cluster recorded in $STATE_FILE"
+        if machine_clusters | awk -v v="$ver" -v n="$name" '$1 == v && $2 == n && $4 ~ /^online/' | grep -q .; then
+            say "PostgreSQL: machine cluster $ver/$name already running"
+        else
+            say "PostgreSQL: starting machine cluster $ver/$name ..."
+            mkdir -p "$LOG_DIR"
+            if ! (close_extra_fds && exec pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" start) </dev/null \
+                    >"$LOG_DIR/pg_ctlcluster.log" 2>&1; then
+                show_tail "$LOG_DIR/pg_ctlcluster.log"
+                show_tail "/var/log/postgresql/postgresql-$ver-$name.log"
+                die "pg_ctlcluster $ver $name start failed"
+            fi
+        fi
+    else
+        # embedded_up keeps the data directory and writes the same port into its configuration.
+        embedded_up
+        write_state
+    fi
+    # Ready means what the services need: a service role logs in over TCP with its password.
+    local t0=$SECONDS
+    until pg_sql_tcp "$ADMIN_ROLE" "$ADMIN_ROLE" healthmesh "select 1" >/dev/null 2>&1; do
+        ((SECONDS - t0 < TIMEOUT)) || die "PostgreSQL does not accept logins at $PG_HOST:$PG_PORT within $TIMEOUT s"
+        sleep 0.3
+    done
+    say "PostgreSQL: answers at $PG_HOST:$PG_PORT"
+}
+
 usage() {
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -824,6 +920,10 @@ case ${1:-} in
     reset-test) cmd_reset_test ;;
     topics) cmd_topics "${2:-}" ;;
     drop-topics) cmd_drop_topics "${2:-}" ;;
+    kafka-stop) cmd_kafka_stop ;;
+    kafka-start) cmd_kafka_start ;;
+    pg-stop) cmd_pg_stop ;;
+    pg-start) cmd_pg_start ;;
     -h | --help | help | "") usage ;;
     *) printf '[stack] ERROR: unknown command %s\n' "$1" >&2; usage ;;
 esac

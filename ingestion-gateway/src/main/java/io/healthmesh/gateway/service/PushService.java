@@ -41,6 +41,8 @@ public class PushService {
     static final long IN_FLIGHT_RETRY_AFTER_SECONDS = 5;
     /** Retry-After of a 503 when Kafka did not take the batch. */
     static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
+    /** Retry-After of a 503 when the keys' database did not answer: outages of it are short. */
+    static final long STORE_RETRY_AFTER_SECONDS = 5;
     /** Bound of each database call of the key's bookkeeping. */
     private static final Duration DATABASE_WAIT = Duration.ofSeconds(10);
     /** A claim that found its row gone in between (released or expired) claims again, this often at most. */
@@ -82,8 +84,7 @@ public class PushService {
         String key = idempotencyKey.get();
         byte[] hash = sha256(body);
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-            IdempotencyClaim claim = keys.claim(userId, key, hash, settings.idempotency().retention(),
-                    settings.idempotency().claimTimeout()).await().atMost(DATABASE_WAIT);
+            IdempotencyClaim claim = claim(userId, key, hash);
             if (claim instanceof IdempotencyClaim.Claimed claimed) {
                 return publishClaimed(userId, key, claimed.claimId(), events);
             }
@@ -101,6 +102,24 @@ public class PushService {
             // null: the row went away between the claim and the read; claim again.
         }
         throw inFlight();
+    }
+
+    /**
+     * Claims the key; a database that cannot be reached (or does not answer in time) is a 503 the
+     * client retries with the same key, not a 500: nothing was published, and the fault suite saw
+     * PostgreSQL outages answered with 500.
+     */
+    private IdempotencyClaim claim(String userId, String key, byte[] hash) {
+        try {
+            return keys.claim(userId, key, hash, settings.idempotency().retention(),
+                    settings.idempotency().claimTimeout()).await().atMost(DATABASE_WAIT);
+        } catch (RuntimeException e) {
+            LOG.warnf("The Idempotency-Key of a push batch of user %s could not be checked: %s", userId, e.toString());
+            throw ProblemException.unavailable("idempotency-unavailable",
+                    "The Idempotency-Key could not be checked right now; nothing was published. "
+                            + "Retry later with the same Idempotency-Key.")
+                    .withRetryAfter(STORE_RETRY_AFTER_SECONDS);
+        }
     }
 
     private Answer publishClaimed(String userId, String key, UUID claimId, List<Envelope> events) {
