@@ -4,17 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.healthmesh.testsupport.RealStackResource;
+import io.healthmesh.testsupport.ClosedKafkaResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,27 +35,7 @@ class KafkaDownReadinessTest {
     public static class KafkaDown implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ClosedKafka.class));
-        }
-    }
-
-    public static class ClosedKafka extends RealStackResource {
-        @Override
-        public Map<String, String> start() {
-            Map<String, String> config = new HashMap<>(super.start());
-            String closed = "127.0.0.1:" + closedPort();
-            config.put("kafka.bootstrap.servers", closed);
-            // The health check's client reads every kafka.* name, the environment variable's too.
-            config.put("KAFKA_BOOTSTRAP_SERVERS", closed);
-            return config;
-        }
-
-        private static int closedPort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return List.of(new TestResourceEntry(ClosedKafkaResource.class));
         }
     }
 }
