@@ -248,6 +248,19 @@ ensure_machine_postgres_installed() {
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL: machine cluster
 
+machine_cluster_ctl() { # version name start|stop: pg_ctlcluster outside systemd, its output in the log dir
+    local ver=$1 name=$2 action=$3
+    local args=("$action")
+    [[ $action == stop ]] && args+=(-m fast)
+    mkdir -p "$LOG_DIR"
+    if ! (close_extra_fds && exec pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" "${args[@]}") </dev/null \
+            >"$LOG_DIR/pg_ctlcluster.log" 2>&1; then
+        show_tail "$LOG_DIR/pg_ctlcluster.log"
+        [[ $action == start ]] && show_tail "/var/log/postgresql/postgresql-$ver-$name.log"
+        die "pg_ctlcluster $ver $name $action failed"
+    fi
+}
+
 machine_up() {
     local line ver name port status explicit_port=${PGPORT:-}
     line=$(machine_clusters | awk -v p="$PG_PORT" '$3 == p' | head -1)
@@ -272,12 +285,7 @@ machine_up() {
         # The marker comes first, so that a failed start is still stopped by down.
         mkdir -p "$STATE_DIR"
         echo "$ver $name" >"$MACHINE_MARKER"
-        mkdir -p "$LOG_DIR"
-        if ! (close_extra_fds && exec pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" start) </dev/null >"$LOG_DIR/pg_ctlcluster.log" 2>&1; then
-            show_tail "$LOG_DIR/pg_ctlcluster.log"
-            show_tail "/var/log/postgresql/postgresql-$ver-$name.log"
-            die "pg_ctlcluster $ver $name start failed"
-        fi
+        machine_cluster_ctl "$ver" "$name" start
     fi
     local t0=$SECONDS
     until pg_super_sql postgres "select 1" >/dev/null 2>&1; do
@@ -294,8 +302,7 @@ machine_down() {
     read -r ver name <"$MACHINE_MARKER"
     if machine_clusters | awk -v v="$ver" -v n="$name" '$1 == v && $2 == n && $4 ~ /^online/' | grep -q .; then
         say "PostgreSQL: stopping machine cluster $ver/$name (the stack started it)"
-        (close_extra_fds && exec pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" stop -m fast) </dev/null >"$LOG_DIR/pg_ctlcluster.log" 2>&1 ||
-            { show_tail "$LOG_DIR/pg_ctlcluster.log"; die "pg_ctlcluster $ver $name stop failed"; }
+        machine_cluster_ctl "$ver" "$name" stop
     fi
     rm -f "$MACHINE_MARKER"
 }
@@ -857,10 +864,7 @@ cmd_pg_stop() {
         IFS=/ read -r ver name <<<"$PG_CLUSTER"
         [[ -n $ver && -n $name ]] || die "no machine cluster recorded in $STATE_FILE"
         say "PostgreSQL: stopping machine cluster $ver/$name (fast: sessions are ended, data kept)"
-        mkdir -p "$LOG_DIR"
-        (close_extra_fds && exec pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" stop -m fast) </dev/null \
-            >"$LOG_DIR/pg_ctlcluster.log" 2>&1 ||
-            { show_tail "$LOG_DIR/pg_ctlcluster.log"; die "pg_ctlcluster $ver $name stop failed"; }
+        machine_cluster_ctl "$ver" "$name" stop
         # The marker (did `up` start it?) stays as it is: pg-start brings the cluster back to the
         # state `up` left, and `down` still stops it only when `up` had started it.
     else
@@ -885,13 +889,7 @@ cmd_pg_start() {
             say "PostgreSQL: machine cluster $ver/$name already running"
         else
             say "PostgreSQL: starting machine cluster $ver/$name ..."
-            mkdir -p "$LOG_DIR"
-            if ! (close_extra_fds && exec pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" start) </dev/null \
-                    >"$LOG_DIR/pg_ctlcluster.log" 2>&1; then
-                show_tail "$LOG_DIR/pg_ctlcluster.log"
-                show_tail "/var/log/postgresql/postgresql-$ver-$name.log"
-                die "pg_ctlcluster $ver $name start failed"
-            fi
+            machine_cluster_ctl "$ver" "$name" start
         fi
     else
         # embedded_up keeps the data directory and writes the same port into its configuration.
