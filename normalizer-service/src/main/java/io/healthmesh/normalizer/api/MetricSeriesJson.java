@@ -153,7 +153,8 @@ public final class MetricSeriesJson {
     /** The points' JSON (the array's inside), written as they come. */
     final class RawRendering implements MetricBuckets.RawPointListener {
         private final List<byte[]> chunks = new java.util.ArrayList<>();
-        private final Out out = new Out(chunks);
+        private final List<Integer> chunkLengths = new java.util.ArrayList<>();
+        private final Out out = new Out(chunks, chunkLengths);
         private int points;
 
         @Override
@@ -223,9 +224,12 @@ public final class MetricSeriesJson {
          * Points only, into buffers of its own (a {@link RawRendering}'s): a full one is kept as
          * it is and the next bytes go to a new one, so nothing is copied to grow.
          */
-        Out(List<byte[]> fullChunks) {
+        Out(List<byte[]> fullChunks, List<Integer> chunkLengths) {
             this.series = null;
-            this.sink = (chunk, offset, length) -> fullChunks.add(chunk);
+            this.sink = (chunk, offset, length) -> {
+                fullChunks.add(chunk);
+                chunkLengths.add(length);
+            };
             this.buffer = new byte[CHUNK];
             this.ownsChunks = true;
         }
@@ -237,11 +241,8 @@ public final class MetricSeriesJson {
             }
         }
 
-        /** A rendering's full chunk goes to its list whole (offset 0); the next bytes start a new one. */
+        /** A rendering's full chunk goes to its list whole, with its length; the next bytes start a new one. */
         private void nextChunk() {
-            if (length < buffer.length) {
-                buffer = java.util.Arrays.copyOf(buffer, length);
-            }
             sink.write(buffer, 0, length);
             buffer = new byte[CHUNK];
             length = 0;
@@ -280,8 +281,8 @@ public final class MetricSeriesJson {
             room(1);
             buffer[length++] = '[';
             flush();
-            for (byte[] chunk : rendered.chunks) {
-                sink.write(chunk, 0, chunk.length);
+            for (int i = 0; i < rendered.chunks.size(); i++) {
+                sink.write(rendered.chunks.get(i), 0, rendered.chunkLengths.get(i));
             }
             sink.write(rendered.out.buffer, 0, rendered.out.length);
             room(2);
