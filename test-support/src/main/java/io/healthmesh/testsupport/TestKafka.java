@@ -77,16 +77,25 @@ public final class TestKafka implements AutoCloseable {
         awaitAll(List.of(producer.send(new ProducerRecord<>(topic, key == null ? null : utf8(key), value))));
     }
 
-    /** Every record currently on a topic, from the beginning. */
-    public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    /**
+     * A consumer of raw bytes in a group of its own (prefix + random id) that commits nothing and
+     * starts at the earliest offset: for a test that reads what is on topics, never as a member of
+     * a service's group.
+     */
+    public static KafkaConsumer<byte[], byte[]> byteReader(String bootstrap, String groupPrefix) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupPrefix + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+        return new KafkaConsumer<>(config);
+    }
+
+    /** Every record currently on a topic, from the beginning. */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = byteReader(bootstrap, "test-reader-")) {
             List<TopicPartition> partitions = partitions(topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
