@@ -7,7 +7,9 @@ import io.healthmesh.normalizer.domain.StoredSession;
 import io.healthmesh.normalizer.service.PointFold;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -22,6 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.stream.Collector;
 
 /** Reads unified metrics and sessions of one user over a time range. */
@@ -92,16 +97,29 @@ public class UnifiedReadRepository {
      */
     public Uni<PointFold> metrics(String userId, String metric, Instant from, Instant to, int limit,
             PointFold fold) {
+        return metrics(userId, metric, from, to, limit, fold, null);
+    }
+
+    /**
+     * {@link #metrics(String, String, Instant, Instant, int, PointFold)} where, given a
+     * {@code foldExecutor}, the connection's event loop only decodes rows: they go on to the fold
+     * in batches, in order, on that executor, so decoding and folding (for a raw read, rendering
+     * its JSON) run on two cores at once. Decoded rows may wait there for the fold, so only reads
+     * whose rows are capped (raw ones) should use it. The answer comes on the caller's context.
+     */
+    public Uni<PointFold> metrics(String userId, String metric, Instant from, Instant to, int limit,
+            PointFold fold, Executor foldExecutor) {
         Instant shortStart = from.minus(LONG_READING);
         Tuple longParams = Tuple.tuple(List.of(userId, metric, utc(from.minus(EventValidator.MAX_READING_INTERVAL)),
                 utc(shortStart), utc(from), limit));
         // The second keeps the whole limit: more rows than that in all are refused by the raw read's
         // cap either way, and fewer are all fetched either way.
         Tuple params = Tuple.tuple(List.of(userId, metric, utc(shortStart), utc(to), utc(from), limit));
-        Collector<io.vertx.sqlclient.Row, PointFold, PointFold> collector = Collector.of(() -> fold,
-                (f, row) -> f.accept(toMetric(row, 0)), (a, b) -> {
-                    throw new UnsupportedOperationException("one fold per read");
-                });
+        Context caller = Vertx.currentContext();
+        RowHandoff handoff = foldExecutor == null ? null : new RowHandoff(fold, foldExecutor);
+        Collector<io.vertx.sqlclient.Row, ?, ?> collector = handoff == null
+                ? Collector.of(() -> fold, (f, row) -> f.accept(toMetric(row, 0)), UnifiedReadRepository::oneFold)
+                : Collector.of(() -> handoff, RowHandoff::add, UnifiedReadRepository::oneFold, RowHandoff::flush);
         // Both on one connection, the second sent without waiting for the first (pipelined); the
         // answers come back in order. Collectors are only on the core API (not the Mutiny one).
         return UniHelper.toUni(pool.getDelegate().withConnection(connection -> {
@@ -109,8 +127,62 @@ public class UnifiedReadRepository {
                     .execute(longParams.getDelegate());
             Future<?> rows = connection.preparedQuery(METRICS).collecting(collector).execute(params.getDelegate());
             // join: the connection goes back to the pool only once both are answered, failed or not.
-            return Future.join(longRows, rows).map(done -> fold);
+            Future<?> answered = Future.join(longRows, rows);
+            if (handoff == null) {
+                return answered.map(done -> fold);
+            }
+            return answered.compose(done -> caller == null ? Future.fromCompletionStage(handoff.folded())
+                    : Future.fromCompletionStage(handoff.folded(), caller));
         }));
+    }
+
+    private static <T> T oneFold(T a, T b) {
+        throw new UnsupportedOperationException("one fold per read");
+    }
+
+    /**
+     * Rows decoded on a connection's event loop, handed to a fold on another executor in batches,
+     * in the order they came: each batch is folded after the one before it (a chain of stages),
+     * so the fold sees one thread at a time and every row in order.
+     */
+    private static final class RowHandoff {
+        private static final int BATCH = 512;
+        private final PointFold fold;
+        private final Executor executor;
+        private List<io.vertx.sqlclient.Row> batch = new ArrayList<>(BATCH);
+        /** Written by the decoding thread, read where both queries' answers are joined. */
+        private volatile CompletableFuture<Void> folded = CompletableFuture.completedFuture(null);
+
+        RowHandoff(PointFold fold, Executor executor) {
+            this.fold = fold;
+            this.executor = executor;
+        }
+
+        void add(io.vertx.sqlclient.Row row) {
+            batch.add(row);
+            if (batch.size() == BATCH) {
+                flush();
+            }
+        }
+
+        /** Hands on the rows not handed on yet (also each query's finisher, after its last row). */
+        RowHandoff flush() {
+            if (!batch.isEmpty()) {
+                List<io.vertx.sqlclient.Row> rows = batch;
+                batch = new ArrayList<>(BATCH);
+                folded = folded.thenRunAsync(() -> {
+                    for (io.vertx.sqlclient.Row row : rows) {
+                        fold.accept(toMetric(row, 0));
+                    }
+                }, executor);
+            }
+            return this;
+        }
+
+        /** The fold, once every row handed on has been folded (failed if folding one failed). */
+        CompletionStage<PointFold> folded() {
+            return folded.thenApply(done -> fold);
+        }
     }
 
     /** Rows of every given metric that may touch {@code [from, to)}, grouped by metric code. */

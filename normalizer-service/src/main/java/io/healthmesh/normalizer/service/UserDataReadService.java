@@ -19,6 +19,7 @@ import io.healthmesh.normalizer.domain.StoredSession;
 import io.healthmesh.normalizer.domain.TimeWindow;
 import io.healthmesh.normalizer.repository.UnifiedReadRepository;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -89,7 +91,7 @@ public class UserDataReadService {
             return policy.chain(p -> {
                 TimeWindow window = window(from, to, homeZone(p));
                 return repository.metrics(userId, metric.code(), window.from(), window.to(), limit,
-                        fold(metric, chosen, grain, window, p, rawListeners))
+                        fold(metric, chosen, grain, window, p, rawListeners), foldExecutor(grain))
                         .map(rows -> series(metric, chosen, grain, rows));
             });
         }
@@ -101,7 +103,7 @@ public class UserDataReadService {
         if (chosen == View.ALL && !plainDates) {
             // Nothing to wait for: the rows go straight into the buckets as they arrive.
             return repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
-                    fold(metric, chosen, grain, utcWindow, null, rawListeners))
+                    fold(metric, chosen, grain, utcWindow, null, rawListeners), foldExecutor(grain))
                     .map(rows -> series(metric, chosen, grain, rows));
         }
         if (grain != MetricBuckets.Granularity.RAW) {
@@ -117,8 +119,18 @@ public class UserDataReadService {
         AwaitingPolicy rows = new AwaitingPolicy(p -> fold(metric, chosen, grain, window(from, to, homeZone(p)), p,
                 rawListeners));
         return Uni.combine().all().unis(policy.invoke(rows::policy),
-                        repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit, rows)).asTuple()
+                        repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit, rows, foldExecutor(grain)))
+                .asTuple()
                 .map(both -> series(metric, chosen, grain, both.getItem2()));
+    }
+
+    /**
+     * Where a read's rows are folded: a raw read's (at most max-points + 1 rows, so the rows
+     * waiting there are bounded) on a worker thread, while the connection's event loop decodes the
+     * next ones; other reads' on the event loop as they are decoded (a year of rows must not pile up).
+     */
+    private static Executor foldExecutor(MetricBuckets.Granularity grain) {
+        return grain == MetricBuckets.Granularity.RAW ? Infrastructure.getDefaultWorkerPool() : null;
     }
 
     /** How a read's rows become its points: by view and granularity, streaming where it can. */
