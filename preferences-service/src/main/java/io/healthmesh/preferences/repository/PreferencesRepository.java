@@ -39,8 +39,16 @@ public class PreferencesRepository {
             SELECT version, preferences::text AS preferences, updated_at FROM user_preferences
             WHERE user_id = $1 FOR UPDATE
             """;
-    private static final String READ_ROW = """
-            SELECT version, preferences::text AS preferences, updated_at FROM user_preferences WHERE user_id = $1
+    /**
+     * The user's row (nulls for a user never seen) and connected sources in one statement: one
+     * round trip per policy read (the normalizer asks for it on every read that needs it), and one
+     * snapshot of both.
+     */
+    private static final String READ_POLICY = """
+            SELECT p.version, p.preferences::text AS preferences, p.updated_at,
+                   ARRAY(SELECT c.source FROM connection_status c
+                         WHERE c.user_id = $1 AND c.state <> 'disconnected' ORDER BY c.source) AS connected
+            FROM (VALUES (1)) AS one LEFT JOIN user_preferences p ON p.user_id = $1
             """;
     private static final String NEXT_VERSION = """
             UPDATE user_preferences
@@ -77,15 +85,15 @@ public class PreferencesRepository {
 
     /** The user's current snapshot (version 0 and no choices for a user never seen). */
     public Uni<PolicySnapshot> find(String userId) {
-        return pool.preparedQuery(READ_ROW).execute(Tuple.of(userId))
-                .chain(rows -> connected(pool, userId).map(connected -> {
-                    if (rows.size() == 0) {
-                        return new PolicySnapshot(userId, 0, UserPreferences.NONE, connected, null);
-                    }
-                    Row row = rows.iterator().next();
-                    return new PolicySnapshot(userId, row.getLong("version"), parse(row.getString("preferences")),
-                            connected, row.getOffsetDateTime("updated_at"));
-                }));
+        return pool.preparedQuery(READ_POLICY).execute(Tuple.of(userId)).map(rows -> {
+            Row row = rows.iterator().next();
+            Set<String> connected = new LinkedHashSet<>(Arrays.asList(row.getArrayOfStrings("connected")));
+            if (row.getValue("version") == null) {
+                return new PolicySnapshot(userId, 0, UserPreferences.NONE, connected, null);
+            }
+            return new PolicySnapshot(userId, row.getLong("version"), parse(row.getString("preferences")), connected,
+                    row.getOffsetDateTime("updated_at"));
+        });
     }
 
     /**

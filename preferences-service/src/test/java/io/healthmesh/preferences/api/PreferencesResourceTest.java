@@ -70,7 +70,13 @@ class PreferencesResourceTest {
 
     @Test
     void aNewUserGetsTheDefaultsMarkedAsDefaults() {
-        internal().when().get("/internal/users/{u}/preferences", newUser())
+        String user = newUser();
+        internal().when().get("/internal/users/{u}/policy", user)
+                .then().statusCode(200)
+                .body("version", equalTo(0))
+                .body("categories.sleep[0]", equalTo("oura"))
+                .body("connectedSources", hasSize(0));
+        internal().when().get("/internal/users/{u}/preferences", user)
                 .then().statusCode(200)
                 .body("version", equalTo(0))
                 .body("homeZone.zone", equalTo("UTC"))
