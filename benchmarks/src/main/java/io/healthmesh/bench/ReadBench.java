@@ -1089,7 +1089,7 @@ public final class ReadBench {
         int dayRequests = 300;
         List<Integer> yearRequests = List.of(4, 8, 32);
         int rounds = 2;
-        int warmupDay = 300;
+        int warmupDay = 1500;
         int warmupYear = 4;
         long yearTimeoutSeconds = 600;
         List<String> reads = List.of("day-hr", "day-steps", "year-steps", "year-hr");
@@ -1174,7 +1174,9 @@ public final class ReadBench {
                   --year-requests LIST    requests per year-read cell and variant, per concurrency (4,8,32)
                   --rounds R              each day-read cell's requests in R rounds, the variants in turn (2);
                                           year-read cells run in one round
-                  --warmup-day N, --warmup-year N   warm-up requests per read and variant (300, 4)
+                  --warmup-day N, --warmup-year N   warm-up requests per read and variant (1500, 4); with 300 the
+                                          services' per-request code was still cold (a policy GET cost
+                                          preferences-service 3 ms of CPU, 1 ms warm)
                   --year-timeout-s S      per-request timeout of year reads (600)
                   --xmx SIZE              normalizer heap (1g)
                   --jvm-opt OPT           extra normalizer JVM option, repeatable
