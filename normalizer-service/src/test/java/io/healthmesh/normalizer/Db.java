@@ -40,6 +40,17 @@ public final class Db {
         }
     }
 
+    /** Removes a test user's metric rows (tests that insert rows directly clean up after themselves). */
+    public static void deleteMetricRows(String userId) {
+        try (Connection connection = LocalStack.openAdminConnection(); PreparedStatement delete =
+                connection.prepareStatement("DELETE FROM normalizer.unified_metric WHERE user_id = ?")) {
+            delete.setString(1, userId);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long count(String sql, Object... params) {
         return ((Number) query(sql, params).get(0).values().iterator().next()).longValue();
     }

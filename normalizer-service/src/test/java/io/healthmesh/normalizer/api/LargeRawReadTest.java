@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.healthmesh.contracts.policy.Policy;
+import io.healthmesh.normalizer.Db;
 import io.healthmesh.normalizer.FixedPolicySource;
 import io.healthmesh.normalizer.service.UserDataReadService;
 import io.healthmesh.testsupport.LocalStack;
@@ -107,12 +108,8 @@ class LargeRawReadTest {
     }
 
     @AfterEach
-    void deleteRows() throws SQLException {
-        try (Connection connection = LocalStack.openAdminConnection(); PreparedStatement delete =
-                connection.prepareStatement("DELETE FROM normalizer.unified_metric WHERE user_id = ?")) {
-            delete.setString(1, user);
-            delete.executeUpdate();
-        }
+    void deleteRows() {
+        Db.deleteMetricRows(user);
     }
 
     @Test

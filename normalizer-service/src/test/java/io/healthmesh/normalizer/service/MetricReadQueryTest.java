@@ -8,6 +8,7 @@ import io.healthmesh.contracts.event.Aggregation;
 import io.healthmesh.contracts.policy.Policy;
 import io.healthmesh.contracts.vocab.Metric;
 import io.healthmesh.contracts.vocab.Vocabulary;
+import io.healthmesh.normalizer.Db;
 import io.healthmesh.normalizer.FixedPolicySource;
 import io.healthmesh.normalizer.api.MetricPoint;
 import io.healthmesh.normalizer.api.MetricSeries;
@@ -144,12 +145,8 @@ class MetricReadQueryTest {
     }
 
     @AfterEach
-    void deleteRows() throws SQLException {
-        try (Connection connection = LocalStack.openAdminConnection(); PreparedStatement delete =
-                connection.prepareStatement("DELETE FROM normalizer.unified_metric WHERE user_id = ?")) {
-            delete.setString(1, user);
-            delete.executeUpdate();
-        }
+    void deleteRows() {
+        Db.deleteMetricRows(user);
     }
 
     @Test
