@@ -17,6 +17,8 @@ final class ElementBatch {
     private static final int ATTRIBUTES = ELEMENTS * 8;
     /** Room kept so that the next element's attributes always fit without growing the arrays. */
     private static final int ATTRIBUTE_HEADROOM = 64;
+    private static final int VALUE_CHARS = ATTRIBUTES * 40;
+    private static final int VALUE_CHARS_HEADROOM = 4096;
 
     private final boolean[] starts = new boolean[ELEMENTS];
     private final int[] levels = new int[ELEMENTS];
@@ -24,7 +26,13 @@ final class ElementBatch {
     /** Exclusive end, in the attribute arrays, of each element's attributes. */
     private final int[] attributeEnds = new int[ELEMENTS];
     private String[] attributeNames = new String[ATTRIBUTES];
+    /** A value the scan had as a String; null where the value is in {@link #valueChars}. */
     private String[] attributeValues = new String[ATTRIBUTES];
+    private int[] valueStarts = new int[ATTRIBUTES];
+    private int[] valueEnds = new int[ATTRIBUTES];
+    /** The values copied as characters, back to back: made Strings by the mapping thread. */
+    private char[] valueChars = new char[VALUE_CHARS];
+    private int chars;
     private int size;
     private int attributes;
 
@@ -47,18 +55,42 @@ final class ElementBatch {
         size++;
     }
 
-    /** An attribute of the element started last. */
+    /** An attribute of the element started last, its value as a String. */
     void attribute(String name, String value) {
+        int index = nextAttribute(name);
+        attributeValues[index] = value;
+    }
+
+    /** An attribute of the element started last, its value {@code source[start, end)}, copied. */
+    void attribute(String name, char[] source, int start, int end) {
+        int length = end - start;
+        if (chars + length > valueChars.length) {
+            // Only a value longer than VALUE_CHARS_HEADROOM gets here (the sanitizing stream bounds a
+            // tag's size, and this batch is handed over right after it).
+            valueChars = Arrays.copyOf(valueChars, Math.max(valueChars.length * 2, chars + length));
+        }
+        int index = nextAttribute(name);
+        attributeValues[index] = null;
+        System.arraycopy(source, start, valueChars, chars, length);
+        valueStarts[index] = chars;
+        chars += length;
+        valueEnds[index] = chars;
+    }
+
+    private int nextAttribute(String name) {
         if (attributes == attributeNames.length) {
             // Only a tag with more attributes than ATTRIBUTE_HEADROOM gets here (a hostile file; the
             // sanitizing stream bounds a tag's size, and this batch is handed over right after it).
-            attributeNames = Arrays.copyOf(attributeNames, attributeNames.length * 2);
-            attributeValues = Arrays.copyOf(attributeValues, attributeValues.length * 2);
+            int grown = attributeNames.length * 2;
+            attributeNames = Arrays.copyOf(attributeNames, grown);
+            attributeValues = Arrays.copyOf(attributeValues, grown);
+            valueStarts = Arrays.copyOf(valueStarts, grown);
+            valueEnds = Arrays.copyOf(valueEnds, grown);
         }
-        attributeNames[attributes] = name;
-        attributeValues[attributes] = value;
-        attributes++;
+        int index = attributes++;
+        attributeNames[index] = name;
         attributeEnds[size - 1] = attributes;
+        return index;
     }
 
     void end(int level) {
@@ -70,7 +102,8 @@ final class ElementBatch {
     }
 
     boolean isFull() {
-        return size == ELEMENTS || attributes > attributeNames.length - ATTRIBUTE_HEADROOM;
+        return size == ELEMENTS || attributes > attributeNames.length - ATTRIBUTE_HEADROOM
+                || chars > valueChars.length - VALUE_CHARS_HEADROOM;
     }
 
     /** Marks the end of the document: everything read is in this batch (or an earlier one). */
@@ -90,11 +123,17 @@ final class ElementBatch {
     void clear() {
         size = 0;
         attributes = 0;
+        chars = 0;
         current = 0;
         firstAttribute = 0;
         if (attributeNames.length > ATTRIBUTES) {
             attributeNames = new String[ATTRIBUTES];
             attributeValues = new String[ATTRIBUTES];
+            valueStarts = new int[ATTRIBUTES];
+            valueEnds = new int[ATTRIBUTES];
+        }
+        if (valueChars.length > VALUE_CHARS) {
+            valueChars = new char[VALUE_CHARS];
         }
     }
 
@@ -149,6 +188,8 @@ final class ElementBatch {
     }
 
     String attributeValue(int index) {
-        return attributeValues[firstAttribute + index];
+        int at = firstAttribute + index;
+        String value = attributeValues[at];
+        return value != null ? value : new String(valueChars, valueStarts[at], valueEnds[at] - valueStarts[at]);
     }
 }

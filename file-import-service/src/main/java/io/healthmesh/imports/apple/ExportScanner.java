@@ -9,6 +9,7 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import org.codehaus.stax2.XMLStreamReader2;
+import org.codehaus.stax2.typed.TypedValueDecoder;
 
 /**
  * The first stage of a parse, on a thread of its own: reads export.xml (the sanitizing stream, and
@@ -58,6 +59,7 @@ final class ExportScanner {
     private final BlockingQueue<ElementBatch> scanned = new ArrayBlockingQueue<>(BATCHES);
     private final BlockingQueue<ElementBatch> free = new ArrayBlockingQueue<>(BATCHES);
     private final Thread thread;
+    private final ValueCopier copier = new ValueCopier();
     private int created;
     private volatile boolean stopped;
 
@@ -194,7 +196,7 @@ final class ExportScanner {
         }
     }
 
-    private static void startElement(XMLStreamReader reader, int level, ElementBatch batch)
+    private void startElement(XMLStreamReader reader, int level, ElementBatch batch)
             throws XMLStreamException {
         if (level == MAX_DEPTH) {
             // Exports nest four deep; the parser's element stack should not grow at an attacker's will.
@@ -218,8 +220,50 @@ final class ExportScanner {
             // Aalto hands out the same String for every occurrence of a name: its hash is computed once.
             String attribute = reader.getAttributeLocalName(i);
             if (isMapped(attribute)) {
-                batch.attribute(attribute, reader.getAttributeValue(i));
+                copier.copy(reader, i, attribute, batch);
             }
+        }
+    }
+
+    /**
+     * Copies an attribute value's characters straight from Aalto's buffer into the batch, so that this
+     * thread, the one that limits the parse, makes no String of it (Aalto would first make one String
+     * of all the element's values, then one more per value); the mapping thread makes it. Aalto's typed
+     * access trims the value, so a value that may have had white space at either end (the character
+     * before or after it in the buffer is one) is taken as the String, exactly as written.
+     */
+    private static final class ValueCopier extends TypedValueDecoder {
+        private boolean copied;
+        private String attribute;
+        private ElementBatch batch;
+
+        void copy(XMLStreamReader reader, int index, String name, ElementBatch into) throws XMLStreamException {
+            copied = false;
+            attribute = name;
+            batch = into;
+            ((XMLStreamReader2) reader).getAttributeAs(index, this);
+            if (!copied) {
+                into.attribute(name, reader.getAttributeValue(index));
+            }
+        }
+
+        @Override
+        public void decode(char[] buffer, int start, int end) {
+            if (start > 0 && buffer[start - 1] <= ' ' || end < buffer.length && buffer[end] <= ' ') {
+                return;
+            }
+            batch.attribute(attribute, buffer, start, end);
+            copied = true;
+        }
+
+        @Override
+        public void decode(String text) {
+            // Aalto passes characters; a String would be trimmed already: left to the fallback.
+        }
+
+        @Override
+        public void handleEmptyValue() {
+            // Empty or only white space: left to the fallback, which keeps it as written.
         }
     }
 

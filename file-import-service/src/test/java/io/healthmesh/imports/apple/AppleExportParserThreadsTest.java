@@ -128,6 +128,27 @@ class AppleExportParserThreadsTest {
     }
 
     @Test
+    void valuesKeepTheirWhiteSpaceAndReferencesAsWritten() throws Exception {
+        String record = "<Record type=\"HKQuantityTypeIdentifierHeartRate\" sourceName=\"%s\" unit=\"count/min\""
+                + " startDate=\"2024-03-01 10:00:00 +0100\" endDate=\"2024-03-01 10:00:00 +0100\" value=\"%s\"/>\n";
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HealthData locale=\"en_US\">\n"
+                + String.format(record, "  Maya &amp; Co ", "61")
+                + String.format(record, "Maya&#9;&lt;Watch&gt;", "62")
+                + String.format(record, " ", "63")
+                + String.format(record, "", "64")
+                + String.format(record, "Watch", "65")
+                + "</HealthData>\n";
+        CollectingHandler handler = new CollectingHandler();
+
+        new AppleExportParser(Fixtures.JOB, null)
+                .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), handler);
+
+        assertThat(handler.readings).extracting(Reading::app)
+                .containsExactly("  Maya & Co ", "Maya\t<Watch>", " ", "", "Watch");
+        assertThat(handler.readings).extracting(Reading::value).containsExactly(61.0, 62.0, 63.0, 64.0, 65.0);
+    }
+
+    @Test
     void everyAttributeTheMappingReadsIsForwardedAndNoOther() {
         assertThat(ExportScanner.MAPPED_ATTRIBUTES).allMatch(ExportScanner::isMapped);
         // new String: not the instance the table holds.
