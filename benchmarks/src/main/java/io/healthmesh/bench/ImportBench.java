@@ -264,7 +264,7 @@ public final class ImportBench {
         line("floor A", "Aalto " + aaltoVersion() + " StAX over a 64 KB BufferedInputStream, every attribute's name and"
                 + " value read, no mapping (the importer's factory settings: no DTD, no namespaces)");
         line("parse + map", "AppleExportParser over ExportArchive.open(file) as the service does, handler counts only;"
-                + " no home zone");
+                + " no home zone; two threads (ExportScanner reads the XML, the calling thread maps), floor A one");
         Timed bestA = null;
         Timed bestPlain = null;
         Timed bestZip = null;
@@ -942,6 +942,8 @@ public final class ImportBench {
         System.out.println();
         if (inProcess != null) {
             line("floor A", "bare Aalto StAX scan, every attribute read; best of " + options.runs);
+            line("parse + map", "reads the XML on one thread and maps on another: its wall figures count on the second"
+                    + " core (floor A uses one); the per-CPU figure counts every thread of the bench JVM");
         }
         if (floorB != null) {
             line("floor B", String.format(Locale.ROOT, "plain KafkaProducer (service settings), %,d events, %.1f MB JSON,"

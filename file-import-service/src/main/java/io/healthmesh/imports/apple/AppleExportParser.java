@@ -27,12 +27,8 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipException;
-import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
-import org.codehaus.stax2.XMLStreamReader2;
 
 /**
  * Streams an Apple Health {@code export.xml} into readings and sessions, handing each to an
@@ -127,6 +123,13 @@ import org.codehaus.stax2.XMLStreamReader2;
  * entity reference (XXE, billion laughs) fails the parse as undeclared, nothing is fetched or
  * expanded.
  *
+ * <h2>Threads</h2>
+ * A parse runs on two threads: {@link ExportScanner} reads the bytes and the XML on a thread of its
+ * own and hands the tags over in bounded batches; the calling thread maps them, calls the handler and
+ * throws what ended the file early, exactly as if it had read the file itself (in document order,
+ * after every element read before the failure). The scanning thread has ended when parse returns
+ * or throws, so the caller may close the stream.
+ *
  * <p>Not thread-safe; one parse at a time per instance.
  */
 public final class AppleExportParser {
@@ -142,7 +145,6 @@ public final class AppleExportParser {
     private static final Metric STAND_HOURS = AppleTypes.metric(AppleTypes.STAND_HOURS_METRIC);
     /** Caches keyed by file content stop growing here; lookups past it are computed each time. */
     private static final int MAX_CACHE_ENTRIES = 4096;
-    private static final int MAX_DEPTH = 32;
 
     private enum Context { NONE, SKIP, RECORD, CORRELATION, WORKOUT }
 
@@ -232,14 +234,12 @@ public final class AppleExportParser {
             throws MalformedExportException, IOException {
         start(handler);
         XmlSanitizingInputStream input = new XmlSanitizingInputStream(exportXml);
-        XMLStreamReader reader = null;
+        // The XML is read on a second thread while this one maps what it read: see ExportScanner.
+        ExportScanner scanner = ExportScanner.start(input);
         try {
-            reader = createFactory().createXMLStreamReader(input);
-            read(reader);
-        } catch (XMLStreamException e) {
-            throw malformed(e, input, reader);
+            map(scanner, input);
         } finally {
-            closeQuietly(reader);
+            scanner.stop();
         }
         sleep.finish(this::emitSession);
         return progress();
@@ -280,51 +280,42 @@ public final class AppleExportParser {
         return factory;
     }
 
-    private void read(XMLStreamReader reader) throws XMLStreamException {
-        int open = 0;
-        while (reader.hasNext()) {
-            switch (reader.next()) {
-                case XMLStreamConstants.START_ELEMENT -> {
-                    if (open == MAX_DEPTH) {
-                        // Exports nest four deep; the parser's element stack should not grow at an attacker's will.
-                        throw new XMLStreamException("elements nested more than " + MAX_DEPTH + " deep",
-                                reader.getLocation());
-                    }
-                    startElement(reader, open);
-                    open++;
-                }
-                case XMLStreamConstants.END_ELEMENT -> {
-                    open--;
-                    endElement(open);
-                }
-                case XMLStreamConstants.ENTITY_REFERENCE -> throw new XMLStreamException("undeclared entity &"
-                        + reader.getLocalName() + "; (entities are not supported)", reader.getLocation());
-                default -> {
-                    // Text, comments, processing instructions: nothing in an export.
+    /** Maps the scanned elements in document order; throws what ended the scan, after the elements before it. */
+    private void map(ExportScanner scanner, XmlSanitizingInputStream input)
+            throws MalformedExportException, IOException {
+        while (true) {
+            ElementBatch batch = scanner.next();
+            for (int i = 0; i < batch.size(); i++) {
+                batch.moveTo(i);
+                if (batch.isStart()) {
+                    startElement(batch, batch.level());
+                } else {
+                    endElement(batch.level());
                 }
             }
+            if (batch.isLast()) {
+                Throwable failure = batch.failure();
+                if (failure != null) {
+                    throw scanFailure(failure, input, batch.failureLine(), batch.failureColumn());
+                }
+                return;
+            }
+            scanner.recycle(batch);
         }
     }
 
-    private void startElement(XMLStreamReader reader, int level) throws XMLStreamException {
+    /** The root element was checked by the scanner; deeper levels are what the mapping cares about. */
+    private void startElement(ElementBatch element, int level) {
         switch (level) {
-            case 0 -> {
-                if (!"HealthData".equals(reader.getLocalName())) {
-                    // Aalto places the first element where the prolog's trailing whitespace began.
-                    throw new XMLStreamException("not an Apple Health export (the root element is <"
-                            + printable(reader.getLocalName()) + ">, not <HealthData>)", currentLocation(reader));
-                }
-            }
-            case 1 -> startTopLevel(reader);
-            case 2 -> startChild(reader);
+            case 1 -> startTopLevel(element);
+            case 2 -> startChild(element);
             case 3 -> {
-                if (context == Context.WORKOUT && inWorkoutActivity
-                        && "WorkoutStatistics".equals(reader.getLocalName())) {
-                    addStatistics(reader, activityLevel);
+                if (context == Context.WORKOUT && inWorkoutActivity && "WorkoutStatistics".equals(element.name())) {
+                    addStatistics(element, activityLevel);
                 }
             }
             default -> {
-                // Deeper elements carry nothing we import.
+                // The root; deeper elements carry nothing we import (nor does the scanner forward them).
             }
         }
     }
@@ -343,18 +334,18 @@ public final class AppleExportParser {
         }
     }
 
-    private void startTopLevel(XMLStreamReader reader) {
+    private void startTopLevel(ElementBatch element) {
         recordsRead++;
-        String name = reader.getLocalName();
+        String name = element.name();
         switch (name) {
-            case "Record" -> startRecord(reader);
+            case "Record" -> startRecord(element);
             case "Correlation" -> {
                 skip(SkipReason.CORRELATION);
                 context = Context.CORRELATION;
             }
-            case "Workout" -> startWorkout(reader);
+            case "Workout" -> startWorkout(element);
             case "ActivitySummary" -> {
-                activitySummary(reader);
+                activitySummary(element);
                 context = Context.SKIP;
             }
             case "ExportDate" -> skipElement(SkipReason.EXPORT_DATE);
@@ -366,22 +357,22 @@ public final class AppleExportParser {
         }
     }
 
-    private void startChild(XMLStreamReader reader) {
+    private void startChild(ElementBatch element) {
         switch (context) {
             case RECORD -> {
-                if ("MetadataEntry".equals(reader.getLocalName())) {
-                    readMetadata(reader);
+                if ("MetadataEntry".equals(element.name())) {
+                    readMetadata(element);
                 }
             }
             case CORRELATION -> {
-                if ("Record".equals(reader.getLocalName())) {
+                if ("Record".equals(element.name())) {
                     skip(SkipReason.INSIDE_CORRELATION);
                 }
             }
             case WORKOUT -> {
-                switch (reader.getLocalName()) {
-                    case "MetadataEntry" -> readMetadata(reader);
-                    case "WorkoutStatistics" -> addStatistics(reader, workoutLevel);
+                switch (element.name()) {
+                    case "MetadataEntry" -> readMetadata(element);
+                    case "WorkoutStatistics" -> addStatistics(element, workoutLevel);
                     case "WorkoutActivity" -> inWorkoutActivity = true;
                     default -> {
                         // WorkoutEvent, WorkoutRoute: nothing a session carries.
@@ -416,50 +407,50 @@ public final class AppleExportParser {
 
     // ---- Record ----
 
-    private void startRecord(XMLStreamReader reader) {
+    private void startRecord(ElementBatch element) {
         clearElement();
-        int count = reader.getAttributeCount();
+        int count = element.attributeCount();
         for (int i = 0; i < count; i++) {
             // By length first, then equals: a string switch hashes the name for every attribute of
             // every record (a measurable share of the parse), and these names differ in length
             // except type/unit.
-            String name = reader.getAttributeLocalName(i);
+            String name = element.attributeName(i);
             switch (name.length()) {
                 case 4 -> {
                     if ("type".equals(name)) {
-                        type = reader.getAttributeValue(i);
+                        type = element.attributeValue(i);
                     } else if ("unit".equals(name)) {
-                        unit = reader.getAttributeValue(i);
+                        unit = element.attributeValue(i);
                     }
                 }
                 case 5 -> {
                     if ("value".equals(name)) {
-                        value = reader.getAttributeValue(i);
+                        value = element.attributeValue(i);
                     }
                 }
                 case 6 -> {
                     if ("device".equals(name)) {
-                        device = reader.getAttributeValue(i);
+                        device = element.attributeValue(i);
                     }
                 }
                 case 7 -> {
                     if ("endDate".equals(name)) {
-                        endDate = reader.getAttributeValue(i);
+                        endDate = element.attributeValue(i);
                     }
                 }
                 case 9 -> {
                     if ("startDate".equals(name)) {
-                        startDate = reader.getAttributeValue(i);
+                        startDate = element.attributeValue(i);
                     }
                 }
                 case 10 -> {
                     if ("sourceName".equals(name)) {
-                        sourceName = reader.getAttributeValue(i);
+                        sourceName = element.attributeValue(i);
                     }
                 }
                 case 12 -> {
                     if ("creationDate".equals(name)) {
-                        creationDate = reader.getAttributeValue(i);
+                        creationDate = element.attributeValue(i);
                     }
                 }
                 default -> {
@@ -485,16 +476,16 @@ public final class AppleExportParser {
         context = Context.RECORD;
     }
 
-    private void readMetadata(XMLStreamReader reader) {
+    private void readMetadata(ElementBatch element) {
         String key = null;
         String metadataValue = null;
-        int count = reader.getAttributeCount();
+        int count = element.attributeCount();
         for (int i = 0; i < count; i++) {
-            String name = reader.getAttributeLocalName(i);
+            String name = element.attributeName(i);
             if ("key".equals(name)) {
-                key = reader.getAttributeValue(i);
+                key = element.attributeValue(i);
             } else if ("value".equals(name)) {
-                metadataValue = reader.getAttributeValue(i);
+                metadataValue = element.attributeValue(i);
             }
         }
         if (HK_TIME_ZONE.equals(key)) {
@@ -664,7 +655,7 @@ public final class AppleExportParser {
 
     // ---- Workout ----
 
-    private void startWorkout(XMLStreamReader reader) {
+    private void startWorkout(ElementBatch element) {
         clearElement();
         workoutActivityType = null;
         totalDistance = null;
@@ -674,19 +665,19 @@ public final class AppleExportParser {
         workoutLevel.clear();
         activityLevel.clear();
         inWorkoutActivity = false;
-        int count = reader.getAttributeCount();
+        int count = element.attributeCount();
         for (int i = 0; i < count; i++) {
-            switch (reader.getAttributeLocalName(i)) {
-                case "workoutActivityType" -> workoutActivityType = reader.getAttributeValue(i);
-                case "sourceName" -> sourceName = reader.getAttributeValue(i);
-                case "device" -> device = reader.getAttributeValue(i);
-                case "creationDate" -> creationDate = reader.getAttributeValue(i);
-                case "startDate" -> startDate = reader.getAttributeValue(i);
-                case "endDate" -> endDate = reader.getAttributeValue(i);
-                case "totalDistance" -> totalDistance = reader.getAttributeValue(i);
-                case "totalDistanceUnit" -> totalDistanceUnit = reader.getAttributeValue(i);
-                case "totalEnergyBurned" -> totalEnergyBurned = reader.getAttributeValue(i);
-                case "totalEnergyBurnedUnit" -> totalEnergyBurnedUnit = reader.getAttributeValue(i);
+            switch (element.attributeName(i)) {
+                case "workoutActivityType" -> workoutActivityType = element.attributeValue(i);
+                case "sourceName" -> sourceName = element.attributeValue(i);
+                case "device" -> device = element.attributeValue(i);
+                case "creationDate" -> creationDate = element.attributeValue(i);
+                case "startDate" -> startDate = element.attributeValue(i);
+                case "endDate" -> endDate = element.attributeValue(i);
+                case "totalDistance" -> totalDistance = element.attributeValue(i);
+                case "totalDistanceUnit" -> totalDistanceUnit = element.attributeValue(i);
+                case "totalEnergyBurned" -> totalEnergyBurned = element.attributeValue(i);
+                case "totalEnergyBurnedUnit" -> totalEnergyBurnedUnit = element.attributeValue(i);
                 default -> {
                     // duration (the session has start and end), sourceVersion.
                 }
@@ -695,7 +686,7 @@ public final class AppleExportParser {
         context = Context.WORKOUT;
     }
 
-    private static void addStatistics(XMLStreamReader reader, WorkoutTotals totals) {
+    private static void addStatistics(ElementBatch element, WorkoutTotals totals) {
         String statisticType = null;
         String statisticUnit = null;
         String sum = null;
@@ -704,17 +695,17 @@ public final class AppleExportParser {
         String maximum = null;
         String statisticStart = null;
         String statisticEnd = null;
-        int count = reader.getAttributeCount();
+        int count = element.attributeCount();
         for (int i = 0; i < count; i++) {
-            switch (reader.getAttributeLocalName(i)) {
-                case "type" -> statisticType = reader.getAttributeValue(i);
-                case "unit" -> statisticUnit = reader.getAttributeValue(i);
-                case "sum" -> sum = reader.getAttributeValue(i);
-                case "average" -> average = reader.getAttributeValue(i);
-                case "minimum" -> minimum = reader.getAttributeValue(i);
-                case "maximum" -> maximum = reader.getAttributeValue(i);
-                case "startDate" -> statisticStart = reader.getAttributeValue(i);
-                case "endDate" -> statisticEnd = reader.getAttributeValue(i);
+            switch (element.attributeName(i)) {
+                case "type" -> statisticType = element.attributeValue(i);
+                case "unit" -> statisticUnit = element.attributeValue(i);
+                case "sum" -> sum = element.attributeValue(i);
+                case "average" -> average = element.attributeValue(i);
+                case "minimum" -> minimum = element.attributeValue(i);
+                case "maximum" -> maximum = element.attributeValue(i);
+                case "startDate" -> statisticStart = element.attributeValue(i);
+                case "endDate" -> statisticEnd = element.attributeValue(i);
                 default -> {
                     // Anything newer.
                 }
@@ -806,20 +797,20 @@ public final class AppleExportParser {
 
     // ---- ActivitySummary ----
 
-    private void activitySummary(XMLStreamReader reader) {
+    private void activitySummary(ElementBatch element) {
         String dateComponents = null;
         String activeEnergy = null;
         String activeEnergyUnit = null;
         String exerciseTime = null;
         String standHours = null;
-        int count = reader.getAttributeCount();
+        int count = element.attributeCount();
         for (int i = 0; i < count; i++) {
-            switch (reader.getAttributeLocalName(i)) {
-                case "dateComponents" -> dateComponents = reader.getAttributeValue(i);
-                case "activeEnergyBurned" -> activeEnergy = reader.getAttributeValue(i);
-                case "activeEnergyBurnedUnit" -> activeEnergyUnit = reader.getAttributeValue(i);
-                case "appleExerciseTime" -> exerciseTime = reader.getAttributeValue(i);
-                case "appleStandHours" -> standHours = reader.getAttributeValue(i);
+            switch (element.attributeName(i)) {
+                case "dateComponents" -> dateComponents = element.attributeValue(i);
+                case "activeEnergyBurned" -> activeEnergy = element.attributeValue(i);
+                case "activeEnergyBurnedUnit" -> activeEnergyUnit = element.attributeValue(i);
+                case "appleExerciseTime" -> exerciseTime = element.attributeValue(i);
+                case "appleStandHours" -> standHours = element.attributeValue(i);
                 default -> {
                     // Goals and move minutes: no metric.
                 }
@@ -986,8 +977,29 @@ public final class AppleExportParser {
 
     // ---- Errors ----
 
-    private MalformedExportException malformed(XMLStreamException e, XmlSanitizingInputStream input,
-            XMLStreamReader reader) throws IOException {
+    /**
+     * What ended the scan, as the parse reports it: malformed XML as a {@link MalformedExportException}
+     * (returned, for the caller to throw), the byte source's failure and anything else thrown as it was.
+     */
+    private MalformedExportException scanFailure(Throwable failure, XmlSanitizingInputStream input, int line,
+            int column) throws IOException {
+        if (failure instanceof XMLStreamException e) {
+            return malformed(e, input, line, column);
+        }
+        if (failure instanceof IOException e) {
+            throw e;
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("the export scan failed", failure);
+    }
+
+    private MalformedExportException malformed(XMLStreamException e, XmlSanitizingInputStream input, int line,
+            int column) throws IOException {
         IOException sourceFailure = input.sourceFailure();
         String problem;
         if (e.getCause() instanceof XmlSanitizingInputStream.TagTooLongException tooLong) {
@@ -1000,9 +1012,6 @@ public final class AppleExportParser {
         } else {
             problem = withoutLocation(e.getMessage());
         }
-        Location location = e.getLocation() != null ? e.getLocation() : locationOf(reader);
-        int line = location == null ? -1 : location.getLineNumber();
-        int column = location == null ? -1 : location.getColumnNumber();
         // Keep what was parsed: the nights read so far become sessions too.
         sleep.finish(this::emitSession);
         return new MalformedExportException(problem, line, column, progress(), e);
@@ -1010,21 +1019,6 @@ public final class AppleExportParser {
 
     private static boolean isDamagedArchive(IOException failure) {
         return failure instanceof ZipException || failure instanceof EOFException;
-    }
-
-    private static Location currentLocation(XMLStreamReader reader) {
-        if (reader instanceof XMLStreamReader2 stax2) {
-            return stax2.getLocationInfo().getCurrentLocation();
-        }
-        return reader.getLocation();
-    }
-
-    private static Location locationOf(XMLStreamReader reader) {
-        try {
-            return reader == null ? null : reader.getLocation();
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     /** Aalto appends "at [row,col {unknown-source}]: [l,c]", which the exception says better. */
@@ -1036,7 +1030,7 @@ public final class AppleExportParser {
         return printable(at >= 0 ? message.substring(0, at) : message);
     }
 
-    private static String printable(String text) {
+    static String printable(String text) {
         StringBuilder out = new StringBuilder();
         int limit = Math.min(text.length(), 300);
         for (int i = 0; i < limit; i++) {
@@ -1044,16 +1038,5 @@ public final class AppleExportParser {
             out.append(Character.isISOControl(c) ? ' ' : c);
         }
         return out.toString().trim();
-    }
-
-    private static void closeQuietly(XMLStreamReader reader) {
-        if (reader == null) {
-            return;
-        }
-        try {
-            reader.close();
-        } catch (XMLStreamException e) {
-            // Closing a reader releases buffers only; the stream is the caller's.
-        }
     }
 }

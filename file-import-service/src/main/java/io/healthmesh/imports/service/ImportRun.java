@@ -18,10 +18,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The running state of one claimed job, whatever its kind: what was sent, the distinct events,
- * skips and a sample of errors. The job's thread reads the file and hands what it read to the
- * job's {@link EventSender}, whose thread makes the events, counts them and sends them; the
- * worker's heartbeat reads the progress and may ask the job to stop (cancel, lease lost), which
- * takes effect at the next event read.
+ * skips and a sample of errors. The job's thread reads the file, makes each event and counts its id,
+ * then hands it to the job's {@link EventSender}, whose thread serializes and sends it; the worker's
+ * heartbeat reads the progress and may ask the job to stop (cancel, lease lost), which takes effect
+ * at the next event read.
  */
 public final class ImportRun {
 
@@ -37,7 +37,7 @@ public final class ImportRun {
     private final AtomicLong records = new AtomicLong();
     /** Events acknowledged by an earlier attempt (the first ones in parse order): not sent again. */
     private final long resumeAt;
-    /** Only the sender's thread touches it (and the distinct counter). */
+    /** Only the sender's thread touches it. */
     private long nextSequence;
     private final EventSender sender;
     private volatile LongSupplier bytesRead = () -> 0;
@@ -56,13 +56,15 @@ public final class ImportRun {
         return job;
     }
 
-    /** Reader side: hands the reading over to the sending thread (its event is made there). */
+    /** Reader side: makes the reading's event and hands it over to the sending thread. */
     public void reading(Reading reading) {
-        handOver(reading);
+        checkNotStopped();
+        handOver(Envelope.reading(job.userId(), source, reading, emitted));
     }
 
     public void session(Session session) {
-        handOver(session);
+        checkNotStopped();
+        handOver(Envelope.session(job.userId(), source, session, emitted));
     }
 
     /** A record that produced no event, counted by reason. */
@@ -83,24 +85,30 @@ public final class ImportRun {
         this.bytesRead = bytesRead;
     }
 
-    private void handOver(Object readingOrSession) {
+    private void checkNotStopped() {
         if (stopReason != null) {
             throw new StopRequested(stopReason);
         }
-        records.incrementAndGet();
-        sender.add(readingOrSession);
     }
 
     /**
-     * Sending side, in the order the reader handed over: every event counts (distinct ids) however
-     * many attempts it takes; it is sent only if no earlier attempt had it acknowledged: the parse
-     * order is deterministic, so event number n is the same event in every attempt.
+     * Every event counts (distinct ids) however many attempts it takes. The event's id (a SHA-1) and
+     * its count are the reader's work, not the sender's: the sending thread, which serializes and
+     * compresses every event, is the one that limits an import's rate.
      */
-    private void send(Object readingOrSession) {
-        Envelope event = readingOrSession instanceof Reading reading
-                ? Envelope.reading(job.userId(), source, reading, emitted)
-                : Envelope.session(job.userId(), source, (Session) readingOrSession, emitted);
+    private void handOver(Envelope event) {
+        records.incrementAndGet();
         distinct.add(event.eventId());
+        sender.add(event);
+    }
+
+    /**
+     * Sending side, in the order the reader handed over: an event is sent only if no earlier attempt
+     * had it acknowledged: the parse order is deterministic, so event number n is the same event in
+     * every attempt.
+     */
+    private void send(Object item) {
+        Envelope event = (Envelope) item;
         long sequence = nextSequence++;
         if (sequence >= resumeAt) {
             batch.send(event, sequence);
