@@ -14,6 +14,8 @@ import io.healthmesh.contracts.vocab.Units;
 import io.healthmesh.imports.apple.AppleTypes.Kind;
 import io.healthmesh.imports.apple.AppleTypes.QuantityMapping;
 import io.healthmesh.imports.archive.ExportRejectedException;
+import io.healthmesh.imports.archive.ExportStream;
+import io.healthmesh.imports.archive.ReadAheadInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -233,13 +235,19 @@ public final class AppleExportParser {
     public ParseSummary parse(InputStream exportXml, AppleExportHandler handler)
             throws MalformedExportException, IOException {
         start(handler);
-        XmlSanitizingInputStream input = new XmlSanitizingInputStream(exportXml);
+        // Inflating a zip's export.xml gets a thread of its own, beside the scan.
+        ReadAheadInputStream inflated = exportXml instanceof ExportStream export && export.inflates()
+                ? ReadAheadInputStream.start(exportXml) : null;
+        XmlSanitizingInputStream input = new XmlSanitizingInputStream(inflated != null ? inflated : exportXml);
         // The XML is read on a second thread while this one maps what it read: see ExportScanner.
         ExportScanner scanner = ExportScanner.start(input);
         try {
             map(scanner, input);
         } finally {
             scanner.stop();
+            if (inflated != null) {
+                inflated.stop();
+            }
         }
         sleep.finish(this::emitSession);
         return progress();

@@ -66,6 +66,11 @@ public final class ExportStream extends InputStream {
         return Math.min(estimate, compressedSize);
     }
 
+    /** True when the bytes are inflated out of a zip (reading them costs CPU, not just a copy). */
+    public boolean inflates() {
+        return owner != in;
+    }
+
     /** The size of the uploaded file. */
     public long totalBytes() {
         return totalBytes;
