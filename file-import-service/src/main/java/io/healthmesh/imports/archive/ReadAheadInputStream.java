@@ -33,6 +33,7 @@ public final class ReadAheadInputStream extends InputStream {
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(AHEAD + 2);
     private final Thread thread;
     private volatile boolean stopped;
+    private final byte[] one = new byte[1];
     private Chunk current;
     private int position;
 
@@ -52,7 +53,6 @@ public final class ReadAheadInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }

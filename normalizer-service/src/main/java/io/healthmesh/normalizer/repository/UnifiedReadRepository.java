@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.stream.Collector;
@@ -179,9 +180,21 @@ public class UnifiedReadRepository {
             return this;
         }
 
-        /** The fold, once every row handed on has been folded (failed if folding one failed). */
+        /**
+         * The fold, once every row handed on has been folded; failed with what folding a row
+         * threw (as the fold on the event loop failed the query with it, not wrapped).
+         */
         CompletionStage<PointFold> folded() {
-            return folded.thenApply(done -> fold);
+            CompletableFuture<PointFold> answer = new CompletableFuture<>();
+            folded.whenComplete((done, failure) -> {
+                if (failure == null) {
+                    answer.complete(fold);
+                } else {
+                    answer.completeExceptionally(failure instanceof CompletionException wrapped
+                            && wrapped.getCause() != null ? wrapped.getCause() : failure);
+                }
+            });
+            return answer;
         }
     }
 
