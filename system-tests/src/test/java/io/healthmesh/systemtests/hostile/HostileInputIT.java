@@ -81,6 +81,12 @@ class HostileInputIT {
     private static Harness harness;
     private static WireMockServer providers;
     private static TopicWatch topics;
+    /**
+     * In every user id of this suite: the topic watch keeps only records that mention it (the
+     * run's topics also hold every other suite's records, e.g. whole Apple imports, too many to
+     * keep as text in the test JVM).
+     */
+    private static final String SUITE_RUN = "hostile-run-" + UUID.randomUUID().toString().substring(0, 8);
     private static DatabaseState database;
     private static Tokens tokens;
     private static String gateway;
@@ -135,9 +141,9 @@ class HostileInputIT {
         watched.add(harness.topic(Topics.PREFERENCES));
         watched.add(harness.topic(Topics.CONNECTION_STATUS));
         watched.add(harness.topic(Topics.INGEST_OUTCOME));
-        topics = new TopicWatch(LocalStack.kafkaBootstrapServers(), watched);
+        topics = new TopicWatch(LocalStack.kafkaBootstrapServers(), watched, SUITE_RUN);
 
-        victim = "victim-" + UUID.randomUUID();
+        victim = suiteUser("victim");
         Ctx victimContext = new Ctx(victim);
         HttpResponse<String> uploaded = send(at("/api/v1/imports/csv").header("Authorization", victimContext.bearer())
                 .header("Content-Type", "text/csv").POST(BodyPublishers.ofString(NUTRITION_CSV)));
@@ -149,12 +155,17 @@ class HostileInputIT {
         controlsPass();
     }
 
+    /** A fresh user id of this suite: {@code role}, the run's marker, a UUID. */
+    private static String suiteUser(String role) {
+        return role + "-" + SUITE_RUN + "-" + UUID.randomUUID();
+    }
+
     /**
      * The cases change one thing of a request that works: these show the unchanged requests do
      * work, so each refusal below is for the hostile part and nothing else.
      */
     private static void controlsPass() throws Exception {
-        Ctx control = new Ctx("control-" + UUID.randomUUID());
+        Ctx control = new Ctx(suiteUser("control"));
         HttpResponse<String> selfSigned = send(at("/api/v1/me/preferences")
                 .header("Authorization", "Bearer " + tokens.signedByTrustedKey(tokens.claims(control.user))).GET());
         assertThat(selfSigned.statusCode()).as("a token made like the hostile ones, but valid").isEqualTo(200);
@@ -488,7 +499,7 @@ class HostileInputIT {
     // Running one case
 
     private static void run(Case c) throws Exception {
-        Ctx ctx = new Ctx("hostile-" + UUID.randomUUID());
+        Ctx ctx = new Ctx(suiteUser("hostile"));
         if (c.setup() != null) {
             c.setup().accept(ctx);
         }

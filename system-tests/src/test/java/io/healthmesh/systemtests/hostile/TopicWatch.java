@@ -13,9 +13,10 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Every record of a run's topics, read from the beginning by one consumer that keeps its place: a
- * check after each case only reads what arrived since the last one, instead of a new consumer
- * reading every topic again per case.
+ * Every record of a run's topics that mentions a marker (in every user id the suite watches),
+ * read from the beginning by one consumer that keeps its place: a check after each case only reads
+ * what arrived since the last one, instead of a new consumer reading every topic again per case.
+ * Other records are read and dropped: the topics also hold other suites' whole imports.
  */
 final class TopicWatch implements AutoCloseable {
 
@@ -24,8 +25,10 @@ final class TopicWatch implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions = new ArrayList<>();
     private final List<String> seen = new ArrayList<>();
+    private final String marker;
 
-    TopicWatch(String bootstrap, Collection<String> topics) {
+    TopicWatch(String bootstrap, Collection<String> topics, String marker) {
+        this.marker = marker;
         consumer = TestKafka.byteReader(bootstrap, "hostile-watch-");
         for (String topic : topics) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
@@ -41,6 +44,7 @@ final class TopicWatch implements AutoCloseable {
     /**
      * Every record (as "topic key=... value=...") whose key or value mentions one of the needles,
      * among all records on the topics now: the topics are read up to their current ends first.
+     * Needles must contain the marker.
      */
     synchronized List<String> mentioning(Collection<String> needles) {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -50,7 +54,10 @@ final class TopicWatch implements AutoCloseable {
                 throw new IllegalStateException("Could not read the topics to their ends in " + READ_TO_END_WITHIN);
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                seen.add(record.topic() + " key=" + text(record.key()) + " value=" + text(record.value()));
+                String text = record.topic() + " key=" + text(record.key()) + " value=" + text(record.value());
+                if (text.contains(marker)) {
+                    seen.add(text);
+                }
             }
         }
         return seen.stream().filter(record -> needles.stream().anyMatch(record::contains)).toList();
