@@ -1,9 +1,9 @@
 package io.healthmesh.imports.apple;
 
+import io.healthmesh.imports.handoff.ThreadHandOff;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -53,7 +53,6 @@ final class ExportScanner {
     private static final int DEEPEST_FORWARDED_START = 3;
     /** Filled by the scan, queued, being mapped: a few hundred kB at most. */
     private static final int BATCHES = 6;
-    private static final long WAIT_MILLIS = 50;
 
     private final XmlSanitizingInputStream input;
     private final BlockingQueue<ElementBatch> scanned = new ArrayBlockingQueue<>(BATCHES);
@@ -88,27 +87,11 @@ final class ExportScanner {
 
     /** The next batch in document order, waiting for it; the last one says so. */
     ElementBatch next() {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    ElementBatch batch = scanned.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                    if (batch != null) {
-                        return batch;
-                    }
-                } catch (InterruptedException e) {
-                    // The parse was never interruptible; keep the flag for the caller to see afterwards.
-                    interrupted = true;
-                }
-                if (!thread.isAlive() && scanned.isEmpty()) {
-                    throw new IllegalStateException("the export scanner stopped without a last batch");
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        ElementBatch batch = ThreadHandOff.next(scanned, thread);
+        if (batch == null) {
+            throw new IllegalStateException("the export scanner stopped without a last batch");
         }
+        return batch;
     }
 
     /** Gives a mapped batch back for the scan to fill again. */
@@ -123,19 +106,7 @@ final class ExportScanner {
      */
     void stop() {
         stopped = true;
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            // Room for a hand-over in progress; the scan sees the flag at its next one.
-            scanned.clear();
-            try {
-                thread.join(WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        ThreadHandOff.awaitEnd(thread, scanned);
     }
 
     // ---- The scanning thread ----
@@ -308,34 +279,16 @@ final class ExportScanner {
             created++;
             return new ElementBatch();
         }
-        while (true) {
-            if (stopped) {
-                throw new Stopped();
-            }
-            try {
-                batch = free.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                // Nobody interrupts this thread; the stop flag is what ends it.
-                continue;
-            }
-            if (batch != null) {
-                return batch;
-            }
+        batch = ThreadHandOff.take(free, () -> stopped);
+        if (batch == null) {
+            throw new Stopped();
         }
+        return batch;
     }
 
     private void handOver(ElementBatch batch) {
-        while (true) {
-            if (stopped) {
-                throw new Stopped();
-            }
-            try {
-                if (scanned.offer(batch, WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                // As in freeBatch.
-            }
+        if (!ThreadHandOff.put(scanned, batch, () -> stopped)) {
+            throw new Stopped();
         }
     }
 

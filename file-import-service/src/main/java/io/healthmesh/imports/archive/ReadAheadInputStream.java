@@ -1,10 +1,10 @@
 package io.healthmesh.imports.archive;
 
+import io.healthmesh.imports.handoff.ThreadHandOff;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a stream ahead on a thread of its own, in chunks of 64 kB, at most four ahead of the
@@ -21,7 +21,6 @@ public final class ReadAheadInputStream extends InputStream {
 
     private static final int CHUNK = 64 * 1024;
     private static final int AHEAD = 4;
-    private static final long WAIT_MILLIS = 50;
 
     /** Bytes read from the source, the end of it, or what it threw. */
     private record Chunk(byte[] bytes, int length, Throwable failure) {
@@ -84,19 +83,7 @@ public final class ReadAheadInputStream extends InputStream {
     /** Ends the reading thread and waits until it has ended. */
     public void stop() {
         stopped = true;
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            // Room for a hand-over in progress; the thread sees the flag at its next one.
-            filled.clear();
-            try {
-                thread.join(WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        ThreadHandOff.awaitEnd(thread, filled);
     }
 
     @Override
@@ -105,27 +92,11 @@ public final class ReadAheadInputStream extends InputStream {
     }
 
     private Chunk next() throws IOException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    Chunk chunk = filled.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                    if (chunk != null) {
-                        return chunk;
-                    }
-                } catch (InterruptedException e) {
-                    // Reading was never interruptible; keep the flag for the caller to see afterwards.
-                    interrupted = true;
-                }
-                if (!thread.isAlive() && filled.isEmpty()) {
-                    throw new IOException("the read-ahead of the export stopped without its end");
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        Chunk chunk = ThreadHandOff.next(filled, thread);
+        if (chunk == null) {
+            throw new IOException("the read-ahead of the export stopped without its end");
         }
+        return chunk;
     }
 
     private void readAhead() {
@@ -147,15 +118,7 @@ public final class ReadAheadInputStream extends InputStream {
     }
 
     private void handOver(Chunk chunk) {
-        while (!stopped) {
-            try {
-                if (filled.offer(chunk, WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                // Nobody interrupts this thread; the stop flag is what ends it.
-            }
-        }
+        ThreadHandOff.put(filled, chunk, () -> stopped);
     }
 
     private static IOException rethrow(Throwable failure) {
