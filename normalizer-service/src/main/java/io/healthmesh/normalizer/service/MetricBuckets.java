@@ -5,6 +5,7 @@ import io.healthmesh.normalizer.api.MetricPoint;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.domain.TimeWindow;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -175,14 +176,17 @@ public final class MetricBuckets {
     }
 
     /**
-     * One accumulator per (bucket start instant, source, device), created by the first slice that
-     * falls into it (whose clock then names the point's start); points sorted at the end, ties in
-     * the order the accumulators were created.
+     * One accumulator per (bucket start instant, source, device), and for days per local date too,
+     * created by the first slice that falls into it (whose clock then names the point's start);
+     * points sorted at the end. Two clocks a day apart (-11:00 and +13:00) start different dates at
+     * the same instant: they stay two points, so a date's points depend on that date's rows alone
+     * (the day cache keeps them per date).
      */
     private static final class BucketFold implements PointFold, BucketCalendar.SliceSink {
         private final BucketCalendar calendar;
         private final boolean additiveDaily;
-        private final Map<Instant, List<Accumulator>> byStart = new HashMap<>();
+        /** By the bucket's start instant (hours) or its start instant and date (days). */
+        private final Map<Object, List<Accumulator>> byStart = new HashMap<>();
         private final List<Accumulator> created = new ArrayList<>();
         private long rows;
 
@@ -202,7 +206,8 @@ public final class MetricBuckets {
             @SuppressWarnings("unchecked")
             List<Accumulator> atStart = (List<Accumulator>) bucket.attachment;
             if (atStart == null) {
-                atStart = byStart.computeIfAbsent(bucket.startInstant, k -> new ArrayList<>(4));
+                Object key = bucket.date == null ? bucket.startInstant : new DayStart(bucket.startInstant, bucket.date);
+                atStart = byStart.computeIfAbsent(key, k -> new ArrayList<>(4));
                 bucket.attachment = atStart;
             }
             String source = row.source();
@@ -245,7 +250,8 @@ public final class MetricBuckets {
 
     static final Comparator<MetricPoint> POINT_ORDER = Comparator.comparing((MetricPoint p) -> p.start().toInstant())
             .thenComparing(MetricPoint::source)
-            .thenComparing(p -> String.join(",", p.devices()));
+            .thenComparing(p -> String.join(",", p.devices()))
+            .thenComparing(p -> p.start().toLocalDate());
 
     /** Sorts by {@link #POINT_ORDER} (stable), comparing precomputed keys. */
     static void sort(List<MetricPoint> points) {
@@ -266,6 +272,9 @@ public final class MetricBuckets {
         }
     }
 
+    private record DayStart(Instant start, LocalDate date) {
+    }
+
     private record Keyed(long second, int nano, String source, String devices, MetricPoint point) {
         static final Comparator<Keyed> ORDER = (a, b) -> {
             int c = Long.compare(a.second, b.second);
@@ -277,7 +286,9 @@ public final class MetricBuckets {
                 return c;
             }
             c = a.source.compareTo(b.source);
-            return c != 0 ? c : a.devices.compareTo(b.devices);
+            c = c != 0 ? c : a.devices.compareTo(b.devices);
+            // Days of two clocks a day apart may start at the same instant: the earlier date first.
+            return c != 0 ? c : a.point.start().toLocalDate().compareTo(b.point.start().toLocalDate());
         };
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -43,6 +44,7 @@ public final class SourceRanking {
     private final Map<String, Integer> ranks = new HashMap<>();
     private final Map<String, String> roundTripOwners = new HashMap<>();
     private final Map<String, List<String>> devicePatterns = new HashMap<>();
+    private final String fingerprint;
     /** Answers already given, per source and app (null keys allowed): a read asks for every row. */
     private final Map<String, Map<String, Standing>> standings = new HashMap<>();
     private final Map<String, Map<String, Map<String, Integer>>> deviceRanks = new HashMap<>();
@@ -72,6 +74,18 @@ public final class SourceRanking {
         }
         policy.deviceRanks().forEach((source, patterns) -> devicePatterns.put(source,
                 patterns.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList()));
+        List<Map.Entry<String, Integer>> byRank = new ArrayList<>(ranks.entrySet());
+        byRank.sort(Map.Entry.comparingByValue());
+        fingerprint = "ranks=" + byRank.stream().map(Map.Entry::getKey).toList() + ";roundTrips="
+                + new TreeMap<>(roundTripOwners) + ";devices=" + new TreeMap<>(devicePatterns);
+    }
+
+    /**
+     * What the standings and device ranks depend on, as text: two rankings with the same
+     * fingerprint answer alike (the day cache keeps points per fingerprint).
+     */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     public static SourceRanking forMetric(Policy policy, Metric metric) {

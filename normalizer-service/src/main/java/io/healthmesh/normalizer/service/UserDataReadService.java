@@ -17,10 +17,14 @@ import io.healthmesh.normalizer.domain.DailyValues;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.domain.StoredSession;
 import io.healthmesh.normalizer.domain.TimeWindow;
+import io.healthmesh.normalizer.repository.DayCacheRepository;
 import io.healthmesh.normalizer.repository.UnifiedReadRepository;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,6 +34,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +43,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * The read path. {@code view=all}: every source, each point one source and device.
@@ -53,13 +59,25 @@ public class UserDataReadService {
     /** Day-granularity reads look a day beyond the window: other clocks' local dates reach past it. */
     private static final Duration LOCAL_DATE_SLACK = Duration.ofDays(1);
     private static final Pattern PLAIN_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /**
+     * The version of what a day read answers for a date. Cached dates of another version are
+     * computed again: raise it with any change to the day folds' answers (MetricBuckets,
+     * ResolvedBuckets, BucketCalendar) or to {@link SourceRanking#fingerprint}.
+     */
+    static final int DAY_POINTS_VERSION = 1;
+    /** Day reads over more dates than this (about ten years) skip the cache: its lookup lists every date. */
+    private static final long MAX_CACHED_RANGE_DAYS = 3_700;
+    private static final Logger LOG = Logger.getLogger(UserDataReadService.class);
 
     private final UnifiedReadRepository repository;
+    private final DayCacheRepository dayCache;
     private final PolicySource policies;
     private final ReadConfig config;
 
-    public UserDataReadService(UnifiedReadRepository repository, PolicySource policies, ReadConfig config) {
+    public UserDataReadService(UnifiedReadRepository repository, DayCacheRepository dayCache, PolicySource policies,
+            ReadConfig config) {
         this.repository = repository;
+        this.dayCache = dayCache;
         this.policies = policies;
         this.config = config;
     }
@@ -100,6 +118,13 @@ public class UserDataReadService {
         TimeWindow utcWindow = window(from, to, ZoneOffset.UTC);
         Instant rowsFrom = days ? utcWindow.from().minus(LOCAL_DATE_SLACK) : utcWindow.from();
         Instant rowsTo = days ? utcWindow.to().plus(LOCAL_DATE_SLACK) : utcWindow.to();
+        if (days && config.dayCache().enabled()) {
+            if (chosen == View.ALL && !plainDates) {
+                return cachedDays(userId, metric, chosen, utcWindow, rowsFrom, rowsTo, null);
+            }
+            return policy.chain(p -> cachedDays(userId, metric, chosen, window(from, to, homeZone(p)), rowsFrom,
+                    rowsTo, p));
+        }
         if (chosen == View.ALL && !plainDates) {
             // Nothing to wait for: the rows go straight into the buckets as they arrive.
             return repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
@@ -122,6 +147,68 @@ public class UserDataReadService {
                         repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit, rows, foldExecutor(grain)))
                 .asTuple()
                 .map(both -> series(metric, chosen, grain, both.getItem2()));
+    }
+
+    /**
+     * A day read put together per local date ({@link DayReadPlan}): the dates the cache holds for
+     * this view and fingerprint at their current generation, the others folded from their rows
+     * (runs of consecutive dates, one query each) and kept for the next reads. A range of more
+     * dates than the cache is for, around a date some zone skipped, or with a daily value stored
+     * far from its date, is read as before.
+     */
+    private Uni<MetricSeries> cachedDays(String userId, Metric metric, View view, TimeWindow window, Instant rowsFrom,
+            Instant rowsTo, Policy policy) {
+        // Called when needed: the repository sends its queries as soon as it is asked.
+        Supplier<Uni<MetricSeries>> uncached = () -> repository.metrics(userId, metric.code(), rowsFrom, rowsTo,
+                        Integer.MAX_VALUE, fold(metric, view, MetricBuckets.Granularity.DAY, window, policy, null))
+                .map(rows -> series(metric, view, MetricBuckets.Granularity.DAY, rows));
+        if (ChronoUnit.DAYS.between(window.firstDate(), window.lastDate()) >= MAX_CACHED_RANGE_DAYS
+                || !DayReadPlan.perDate(window)) {
+            return uncached.get();
+        }
+        String viewCode = code(view);
+        String fingerprint = dayFingerprint(metric, view, policy);
+        return dayCache.lookup(userId, metric.code(), viewCode, window.firstDate(), window.lastDate(), fingerprint)
+                .chain(known -> {
+                    if (known.misplacedDailyValues()) {
+                        return uncached.get();
+                    }
+                    DayReadPlan plan = new DayReadPlan(window, rowsFrom, rowsTo, known.days());
+                    Uni<Void> reads = Uni.createFrom().voidItem();
+                    for (DayReadPlan.Run run : plan.runs()) {
+                        reads = reads.chain(() -> repository.metrics(userId, metric.code(), run.rowsFrom(),
+                                        run.rowsTo(), Integer.MAX_VALUE,
+                                        fold(metric, view, MetricBuckets.Granularity.DAY, window, policy, null))
+                                .invoke(rows -> plan.computed(run, rows.finish()))
+                                .replaceWithVoid());
+                    }
+                    return reads.chain(() -> dayCache.store(userId, metric.code(), viewCode, fingerprint,
+                                            plan.toKeep())
+                                    .onFailure().recoverWithItem(failure -> {
+                                        // The answer stands without the cache; the next read computes them again.
+                                        LOG.warnf("Could not keep %d day(s) of %s for later reads: %s",
+                                                plan.toKeep().size(), metric.code(), failure.toString());
+                                        return null;
+                                    }))
+                            .map(kept -> new MetricSeries(metric.code(), metric.canonicalUnit(),
+                                    metric.defaultAggregation().code(), viewCode,
+                                    code(MetricBuckets.Granularity.DAY), plan.points()));
+                });
+    }
+
+    /**
+     * What a cached date's points depend on besides its rows: the view, the day fold's own version
+     * and, resolved, the user's ranking for the metric (hashed: it is stored with every date).
+     */
+    private static String dayFingerprint(Metric metric, View view, Policy policy) {
+        String inputs = "v" + DAY_POINTS_VERSION + ";" + code(view) + (view == View.RESOLVED
+                ? ";" + SourceRanking.forMetric(policy, metric).fingerprint() : "");
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(inputs.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /**

@@ -42,7 +42,7 @@ class ReadPathEquivalenceTest {
     private static final int[] OFFSETS = {0, 3600, 7200, -18000, 19800, 20700, -12600, 50400, -39600, -64800, 64800,
         -43200};
     /** Stretches around DST changes (Europe, US, Lord Howe, Brazil at midnight, Havana), Apia's skipped day. */
-    private static final LocalDate[] AROUND = {LocalDate.of(2024, 3, 30), LocalDate.of(2024, 10, 26),
+    static final LocalDate[] AROUND = {LocalDate.of(2024, 3, 30), LocalDate.of(2024, 10, 26),
         LocalDate.of(2024, 3, 9), LocalDate.of(2024, 11, 2), LocalDate.of(2024, 4, 6), LocalDate.of(2018, 11, 3),
         LocalDate.of(2024, 3, 9), LocalDate.of(2011, 12, 29), LocalDate.of(2025, 6, 15)};
     private static final String[][] SOURCES = {
@@ -144,7 +144,7 @@ class ReadPathEquivalenceTest {
         }
     }
 
-    private static List<StoredMetric> rows(SplittableRandom random, LocalDate around, int n) {
+    static List<StoredMetric> rows(SplittableRandom random, LocalDate around, int n) {
         List<StoredMetric> rows = new ArrayList<>();
         Instant base = around.atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(86_400);
         for (int i = 0; i < n; i++) {
@@ -201,7 +201,7 @@ class ReadPathEquivalenceTest {
         return rows;
     }
 
-    private static TimeWindow window(SplittableRandom random, LocalDate around) {
+    static TimeWindow window(SplittableRandom random, LocalDate around) {
         ZoneId home = ZoneId.of(HOME_ZONES[random.nextInt(HOME_ZONES.length)]);
         if (random.nextBoolean()) {
             LocalDate from = around.plusDays(random.nextInt(-1, 2));
@@ -212,7 +212,7 @@ class ReadPathEquivalenceTest {
         return new TimeWindow(from, to, from.atZone(home).toLocalDate(), to.minusNanos(1).atZone(home).toLocalDate());
     }
 
-    private static Policy policy(SplittableRandom random) {
+    static Policy policy(SplittableRandom random) {
         List<String> order = new ArrayList<>(List.of("apple_health", "oura", "withings", "push", "fitbit"));
         Collections.shuffle(order, new java.util.Random(random.nextLong()));
         order = order.subList(0, 1 + random.nextInt(order.size()));

@@ -6,6 +6,7 @@ import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.domain.TimeWindow;
 import io.healthmesh.normalizer.service.ReferenceBucketSlices.Slice;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -67,7 +68,8 @@ final class ReferenceMetricBuckets {
         Map<BucketKey, Accumulator> buckets = new LinkedHashMap<>();
         for (StoredMetric row : rows) {
             for (Slice slice : ReferenceBucketSlices.of(row, unit, window)) {
-                BucketKey key = new BucketKey(slice.bucketStart().toInstant(), row.source(), row.device());
+                BucketKey key = new BucketKey(slice.bucketStart().toInstant(),
+                        unit == ChronoUnit.DAYS ? slice.bucketStart().toLocalDate() : null, row.source(), row.device());
                 buckets.computeIfAbsent(key, k -> new Accumulator(slice.bucketStart(), unit)).add(slice);
             }
         }
@@ -79,13 +81,14 @@ final class ReferenceMetricBuckets {
 
     static final Comparator<MetricPoint> POINT_ORDER = Comparator.comparing((MetricPoint p) -> p.start().toInstant())
             .thenComparing(MetricPoint::source)
-            .thenComparing(p -> String.join(",", p.devices()));
+            .thenComparing(p -> String.join(",", p.devices()))
+            .thenComparing(p -> p.start().toLocalDate());
 
     static List<String> devices(String device) {
         return device == null ? List.of() : List.of(device);
     }
 
-    private record BucketKey(Instant start, String source, String device) {
+    private record BucketKey(Instant start, LocalDate date, String source, String device) {
     }
 
     /**
