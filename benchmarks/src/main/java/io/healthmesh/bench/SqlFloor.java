@@ -87,12 +87,19 @@ final class SqlFloor implements AutoCloseable {
     private final Vertx vertx;
     private final Pool pool;
 
-    SqlFloor(String host, int port, String database, String user, String password, int poolSize) {
+    /**
+     * @param connectionWait how long a read may wait for a pooled connection: as long as a read may
+     *     take, so a year read at c=32 queues instead of failing (the pool's 30 s default)
+     */
+    SqlFloor(String host, int port, String database, String user, String password, int poolSize,
+            Duration connectionWait) {
         vertx = Vertx.vertx();
         PgConnectOptions connect = new PgConnectOptions().setHost(host).setPort(port).setDatabase(database)
                 .setUser(user).setPassword(password).setCachePreparedStatements(true)
                 .addProperty("search_path", "normalizer");
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
+        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)
+                        .setConnectionTimeout((int) connectionWait.toSeconds()).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+                .connectingTo(connect).using(vertx).build();
     }
 
     /**

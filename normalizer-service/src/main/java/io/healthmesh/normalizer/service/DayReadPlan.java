@@ -23,16 +23,15 @@ import java.util.Map;
  * <p>Why a date can be cached: a day bucket is a whole local date of a row's own clock, and the
  * window only decides which dates are in it (never cuts a date). So a date's points are made from
  * the rows that fall on that date alone, whatever the window, as long as the read fetched all of
- * them. Rows falling on date d start and end within {@code [d - 18 h, d + 1 + 18 h]} (UTC; clocks
- * lie within +-18 h): a date whose stretch the read's row range covers is complete, and only
- * complete dates are kept for later reads. A run reads the rows of its dates with a day of slack on
- * each side, inside the read's own row range, and keeps its dates' points only; the points are then
- * sorted as one read sorts them.
+ * them. Rows falling on date d lie within its stretch {@code [d - 18 h, d + 1 + 18 h]} (UTC;
+ * clocks lie within +-18 h), and a day read fetches the stretches of all its dates: every date
+ * is complete, and kept for later reads ({@link #complete} guards that). A run reads the rows of
+ * its dates' stretches and keeps its dates' points only; the points are then sorted as one read
+ * sorts them.
  */
 final class DayReadPlan {
 
     private static final Duration CLOCK_REACH = Duration.ofHours(18);
-    private static final Duration RUN_SLACK = Duration.ofDays(1);
     /**
      * Local dates some zone skipped whole (Samoa's 2011-12-30, Kiribati's 1994-12-31, ...), each
      * with a day on either side. A daily value of a skipped date falls on the next date's bucket,
@@ -105,16 +104,24 @@ final class DayReadPlan {
         return List.copyOf(skipped);
     }
 
+    /** Where the rows that may fall on {@code date} (in any clock) start at the earliest. */
+    static Instant stretchStart(LocalDate date) {
+        return date.atStartOfDay().toInstant(ZoneOffset.UTC).minus(CLOCK_REACH);
+    }
+
+    /** Where the rows that may fall on {@code date} (in any clock) start at the latest (exclusive). */
+    static Instant stretchEnd(LocalDate date) {
+        return date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).plus(CLOCK_REACH);
+    }
+
     /** Whether the read's rows hold every row that may fall on {@code date}. */
     boolean complete(LocalDate date) {
-        Instant earliest = date.atStartOfDay().toInstant(ZoneOffset.UTC).minus(CLOCK_REACH);
-        Instant latest = date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).plus(CLOCK_REACH);
-        return !rowsFrom.isAfter(earliest) && !rowsTo.isBefore(latest);
+        return !rowsFrom.isAfter(stretchStart(date)) && !rowsTo.isBefore(stretchEnd(date));
     }
 
     private void addRun(LocalDate first, LocalDate last) {
-        Instant from = first.atStartOfDay().toInstant(ZoneOffset.UTC).minus(RUN_SLACK);
-        Instant to = last.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).plus(RUN_SLACK);
+        Instant from = stretchStart(first);
+        Instant to = stretchEnd(last);
         runs.add(new Run(first, last, from.isBefore(rowsFrom) ? rowsFrom : from, to.isAfter(rowsTo) ? rowsTo : to));
     }
 

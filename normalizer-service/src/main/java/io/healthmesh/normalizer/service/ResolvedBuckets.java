@@ -271,7 +271,8 @@ public final class ResolvedBuckets {
 
         void add(Standing standing, StoredMetric row, BucketCalendar.Bucket at, Instant from, Instant to,
                 double share) {
-            if (winner != null) {
+            // Standings are shared per source and app: most rows are the winner's own.
+            if (winner != null && standing != winner) {
                 int order = standing.compareTo(winner);
                 if (order > 0 || order == 0 && !standing.equals(winner)) {
                     return; // cannot win this bucket

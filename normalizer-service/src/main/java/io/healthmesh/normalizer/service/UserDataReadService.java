@@ -113,18 +113,15 @@ public class UserDataReadService {
                         .map(rows -> series(metric, chosen, grain, rows));
             });
         }
-        // Day reads look a day beyond the range (other clocks' local dates, any home zone): the rows
-        // to fetch do not depend on the policy.
         TimeWindow utcWindow = window(from, to, ZoneOffset.UTC);
-        Instant rowsFrom = days ? utcWindow.from().minus(LOCAL_DATE_SLACK) : utcWindow.from();
-        Instant rowsTo = days ? utcWindow.to().plus(LOCAL_DATE_SLACK) : utcWindow.to();
-        if (days && config.dayCache().enabled()) {
+        if (days) {
             if (chosen == View.ALL && !plainDates) {
-                return cachedDays(userId, metric, chosen, utcWindow, rowsFrom, rowsTo, null);
+                return days(userId, metric, chosen, utcWindow, null);
             }
-            return policy.chain(p -> cachedDays(userId, metric, chosen, window(from, to, homeZone(p)), rowsFrom,
-                    rowsTo, p));
+            return policy.chain(p -> days(userId, metric, chosen, window(from, to, homeZone(p)), p));
         }
+        Instant rowsFrom = utcWindow.from();
+        Instant rowsTo = utcWindow.to();
         if (chosen == View.ALL && !plainDates) {
             // Nothing to wait for: the rows go straight into the buckets as they arrive.
             return repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
@@ -132,9 +129,8 @@ public class UserDataReadService {
                     .map(rows -> series(metric, chosen, grain, rows));
         }
         if (grain != MetricBuckets.Granularity.RAW) {
-            // The policy names the window's dates (home zone) and the ranking. Hours and days may
-            // have any number of rows: they stream into the buckets once it is known, never wait in
-            // memory for it.
+            // The policy names the ranking. Hours may have any number of rows: they stream into the
+            // buckets once it is known, never wait in memory for it.
             return policy.chain(p -> repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
                     fold(metric, chosen, grain, window(from, to, homeZone(p)), p, rawListeners))
                     .map(rows -> series(metric, chosen, grain, rows)));
@@ -150,19 +146,23 @@ public class UserDataReadService {
     }
 
     /**
-     * A day read put together per local date ({@link DayReadPlan}): the dates the cache holds for
-     * this view and fingerprint at their current generation, the others folded from their rows
-     * (runs of consecutive dates, one query each) and kept for the next reads. A range of more
-     * dates than the cache is for, around a date some zone skipped, or with a daily value stored
-     * far from its date, is read as before.
+     * A day read: every row that may fall on one of the window's dates (whatever its clock), folded
+     * into the dates' buckets. Put together per local date ({@link DayReadPlan}) where it can: the
+     * dates the cache holds for this view and fingerprint at their current generation, the others
+     * folded from their rows (runs of consecutive dates, one query each) and kept for the next
+     * reads. A range of more dates than the cache is for, around a date some zone skipped, or with
+     * a daily value stored far from its date, folds all its rows in one go (as does every day read
+     * with the cache turned off).
      */
-    private Uni<MetricSeries> cachedDays(String userId, Metric metric, View view, TimeWindow window, Instant rowsFrom,
-            Instant rowsTo, Policy policy) {
+    private Uni<MetricSeries> days(String userId, Metric metric, View view, TimeWindow window, Policy policy) {
+        Instant rowsFrom = DayReadPlan.stretchStart(window.firstDate());
+        Instant rowsTo = DayReadPlan.stretchEnd(window.lastDate());
         // Called when needed: the repository sends its queries as soon as it is asked.
         Supplier<Uni<MetricSeries>> uncached = () -> repository.metrics(userId, metric.code(), rowsFrom, rowsTo,
                         Integer.MAX_VALUE, fold(metric, view, MetricBuckets.Granularity.DAY, window, policy, null))
                 .map(rows -> series(metric, view, MetricBuckets.Granularity.DAY, rows));
-        if (ChronoUnit.DAYS.between(window.firstDate(), window.lastDate()) >= MAX_CACHED_RANGE_DAYS
+        if (!config.dayCache().enabled()
+                || ChronoUnit.DAYS.between(window.firstDate(), window.lastDate()) >= MAX_CACHED_RANGE_DAYS
                 || !DayReadPlan.perDate(window)) {
             return uncached.get();
         }
