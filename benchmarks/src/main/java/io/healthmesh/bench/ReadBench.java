@@ -338,6 +338,10 @@ public final class ReadBench {
         if (normalizer == null) {
             Map<String, String> environment = baseEnvironment("normalizer");
             environment.put("QUARKUS_REST_CLIENT_PREFERENCES_SERVICE_URL", preferences.baseUrl());
+            // As deploy/k8s runs the process that serves reads (normalizer-read): it consumes nothing.
+            // The rows are loaded straight into the table; a consumer polling its topics would only
+            // add its own CPU to every cell.
+            environment.put("MP_MESSAGING_INCOMING_RAW_EVENTS_ENABLED", "false");
             List<String> jvm = new ArrayList<>();
             jvm.add("-Xmx" + options.xmx);
             jvm.add("-XX:+ExitOnOutOfMemoryError");
@@ -548,8 +552,13 @@ public final class ReadBench {
         Instant from = read.from().toInstant();
         Instant to = read.to().toInstant();
         if (read.year()) {
-            return sql.fetch(userId, read.metric(), from.minus(Duration.ofDays(1)), to.plus(Duration.ofDays(1)),
-                    Integer.MAX_VALUE, options.yearTimeoutSeconds);
+            // A day read's rows: every row that may fall on one of its dates (the window's UTC dates
+            // for view=all), from 18 h before the first date to 18 h after the last.
+            Instant rowsFrom = from.atOffset(ZoneOffset.UTC).toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC)
+                    .minus(Duration.ofHours(18));
+            Instant rowsTo = to.minusNanos(1).atOffset(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay()
+                    .toInstant(ZoneOffset.UTC).plus(Duration.ofHours(18));
+            return sql.fetch(userId, read.metric(), rowsFrom, rowsTo, Integer.MAX_VALUE, options.yearTimeoutSeconds);
         }
         return sql.fetch(userId, read.metric(), from, to, options.maxPoints + 1, 60);
     }
