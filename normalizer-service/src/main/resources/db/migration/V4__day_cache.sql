@@ -40,34 +40,29 @@ CREATE TABLE metric_day_cache (
 
 -- A row may fall on the local dates of its own clock (offsets within +-18 h) from its start to its
 -- end, and a daily value on its local_date: every UTC date of [start - 18 h, end + 18 h] and that
--- date are bumped, once per (user, metric, date) and statement, in key order (no lock cycles
--- between two writers).
+-- date are bumped, once per (user, metric, date) and statement.
 -- SET search_path FROM CURRENT: the migration's schema, whatever the session changing the rows uses.
 CREATE FUNCTION metric_day_dates_changed() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+    -- The transition tables this statement has: new rows (insert, update), old rows (update, delete).
+    changed text := CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT * FROM changed_new'
+        WHEN 'UPDATE' THEN 'SELECT * FROM changed_new UNION ALL SELECT * FROM changed_old'
+        ELSE 'SELECT * FROM changed_old' END;
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    -- One statement, in key order: two writers never lock the same dates in opposite orders.
+    EXECUTE format($bump$
         INSERT INTO metric_day_generation AS g (user_id, metric, local_date, generation)
         SELECT DISTINCT r.user_id, r.metric, d.day::date, 1
-        FROM changed_new r
+        FROM (%s) r
         CROSS JOIN LATERAL generate_series(
                 LEAST(r.local_date, ((r.start_time - interval '18 hours') AT TIME ZONE 'UTC')::date),
                 GREATEST(r.local_date, ((r.end_time + interval '18 hours') AT TIME ZONE 'UTC')::date),
                 interval '1 day') AS d(day)
         ORDER BY 1, 2, 3
-        ON CONFLICT (user_id, metric, local_date) DO UPDATE SET generation = g.generation + 1;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        INSERT INTO metric_day_generation AS g (user_id, metric, local_date, generation)
-        SELECT DISTINCT r.user_id, r.metric, d.day::date, 1
-        FROM changed_old r
-        CROSS JOIN LATERAL generate_series(
-                LEAST(r.local_date, ((r.start_time - interval '18 hours') AT TIME ZONE 'UTC')::date),
-                GREATEST(r.local_date, ((r.end_time + interval '18 hours') AT TIME ZONE 'UTC')::date),
-                interval '1 day') AS d(day)
-        ORDER BY 1, 2, 3
-        ON CONFLICT (user_id, metric, local_date) DO UPDATE SET generation = g.generation + 1;
-    END IF;
+        ON CONFLICT (user_id, metric, local_date) DO UPDATE SET generation = g.generation + 1
+        $bump$, changed);
     IF TG_OP = 'DELETE' THEN
         -- Deleted data does not stay behind in the cache either.
         DELETE FROM metric_day_cache c

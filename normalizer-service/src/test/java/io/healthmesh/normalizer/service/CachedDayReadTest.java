@@ -109,6 +109,16 @@ class CachedDayReadTest {
         assertThat(value(after, LocalDate.of(2024, 5, 2), "Apple Watch"))
                 .isEqualTo(value(before, LocalDate.of(2024, 5, 2), "Apple Watch"));
         assertThat(read("steps", "all")).isEqualTo(after);
+
+        // An update (the consumer's upsert of a newer version, an operator's fix) counts too.
+        try (Connection connection = LocalStack.openAdminConnection(); PreparedStatement update =
+                connection.prepareStatement("UPDATE normalizer.unified_metric SET value = 1500 WHERE user_id = ?"
+                        + " AND value = 1000")) {
+            update.setString(1, user);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+        assertThat(value(read("steps", "all"), LocalDate.of(2024, 5, 3), "Apple Watch"))
+                .isEqualTo(watchOnThird + 1_500);
     }
 
     @Test
