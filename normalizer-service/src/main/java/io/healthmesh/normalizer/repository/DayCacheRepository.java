@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The points of whole local dates of day-granularity reads (V4__day_cache.sql): looked up with
@@ -48,7 +49,7 @@ public class DayCacheRepository {
             FROM unnest($5::date[], $6::bigint[], $7::bytea[]) AS d(local_date, generation, points)
             ON CONFLICT (user_id, metric, view, local_date) DO UPDATE
                 SET fingerprint = excluded.fingerprint, generation = excluded.generation, points = excluded.points
-                WHERE c.fingerprint <> excluded.fingerprint OR c.generation < excluded.generation
+                WHERE c.fingerprint <> excluded.fingerprint OR c.generation <= excluded.generation
             """;
 
     /** A date as the cache knows it: its generation now, and its points if they are valid (else null). */
@@ -66,6 +67,8 @@ public class DayCacheRepository {
     /** A date's points computed from the rows it had at {@code generation}. */
     public record ComputedDay(LocalDate date, long generation, List<MetricPoint> points) {
     }
+
+    private static final Logger LOG = Logger.getLogger(DayCacheRepository.class);
 
     private final Pool pool;
 
@@ -88,15 +91,27 @@ public class DayCacheRepository {
                         }
                         Buffer points = row.getBuffer(2);
                         days.put(date, new CachedDay(row.getLong(1),
-                                points == null ? null : DayPointsCodec.decode(points.getBytes())));
+                                points == null ? null : decodeOrMiss(userId, metric, date, points)));
                     }
                     return new Known(misplaced, days);
                 });
     }
 
+    /** The stored points, or null (computed again) if they cannot be read: only a hand-made entry cannot. */
+    private static List<MetricPoint> decodeOrMiss(String userId, String metric, LocalDate date, Buffer points) {
+        try {
+            return DayPointsCodec.decode(points.getBytes());
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("Cached %s of a user on %s cannot be read (%s); computing it again", metric, date,
+                    e.getMessage());
+            return null;
+        }
+    }
+
     /**
      * Keeps each day's points for its generation. An entry already there stays when it is for the
-     * same fingerprint and a later generation (a concurrent read that saw newer rows).
+     * same fingerprint and a later generation (a concurrent read that saw newer rows); one of the
+     * same generation is replaced (it was computed again because it could not be read).
      */
     public Uni<Void> store(String userId, String metric, String view, String fingerprint, List<ComputedDay> days) {
         if (days.isEmpty()) {

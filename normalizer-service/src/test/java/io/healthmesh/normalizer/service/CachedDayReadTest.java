@@ -96,6 +96,21 @@ class CachedDayReadTest {
     }
 
     @Test
+    void anEntryThatCannotBeReadIsComputedAgain() throws SQLException {
+        MetricSeries first = read("steps", "all");
+        try (Connection connection = LocalStack.openAdminConnection(); PreparedStatement update =
+                connection.prepareStatement("UPDATE normalizer.metric_day_cache SET points = '\\x0102'::bytea"
+                        + " WHERE user_id = ? AND metric = 'steps' AND view = 'all' AND local_date = '2024-05-03'")) {
+            update.setString(1, user);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThat(read("steps", "all")).isEqualTo(first);
+        assertThat(Db.count("SELECT count(*) FROM normalizer.metric_day_cache WHERE user_id = ? AND metric = 'steps'"
+                + " AND view = 'all' AND local_date = '2024-05-03' AND length(points) > 2", user)).isEqualTo(1);
+    }
+
+    @Test
     void aChangedRowMakesItsDatesComputedAgain() throws SQLException {
         MetricSeries before = read("steps", "all");
         double watchOnThird = value(before, LocalDate.of(2024, 5, 3), "Apple Watch");

@@ -22,7 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,14 +51,13 @@ class DayReadPlanTest {
             Metric metric = random.nextBoolean() ? STEPS : HEART_RATE;
             boolean additive = random.nextBoolean();
             for (boolean resolved : new boolean[] {false, true}) {
-                Supplier<PointFold> folds = resolved
-                        ? () -> ResolvedBuckets.fold(ChronoUnit.DAYS, windowHolder[0],
+                Function<TimeWindow, PointFold> folds = resolved
+                        ? window -> ResolvedBuckets.fold(ChronoUnit.DAYS, window,
                                 SourceRanking.forMetric(policy, metric), additive, true)
-                        : () -> MetricBuckets.fold(ChronoUnit.DAYS, windowHolder[0], additive);
+                        : window -> MetricBuckets.fold(ChronoUnit.DAYS, window, additive);
                 Map<LocalDate, CachedDay> cache = new HashMap<>();
                 for (int read = 0; read < 4; read++) {
                     TimeWindow window = ReadPathEquivalenceTest.window(random, around);
-                    windowHolder[0] = window;
                     // The service reads its dates' stretches; a narrower range leaves edge dates incomplete.
                     boolean stretches = random.nextInt(3) > 0;
                     Instant rowsFrom = stretches ? DayReadPlan.stretchStart(window.firstDate())
@@ -66,14 +65,14 @@ class DayReadPlanTest {
                     Instant rowsTo = stretches ? DayReadPlan.stretchEnd(window.lastDate()) : window.to().plus(SLACK);
                     String context = "round " + round + " read " + read + (resolved ? " resolved " : " all ")
                             + window;
-                    List<MetricPoint> expected = fold(folds.get(), rows, rowsFrom, rowsTo);
+                    List<MetricPoint> expected = fold(folds.apply(window), rows, rowsFrom, rowsTo);
                     if (misplacedDailyValue(rows, window) || !DayReadPlan.perDate(window)) {
                         continue; // the service reads these windows without the cache
                     }
                     cache.keySet().removeIf(date -> random.nextInt(4) == 0);
                     DayReadPlan plan = new DayReadPlan(window, rowsFrom, rowsTo, cache);
                     for (DayReadPlan.Run run : plan.runs()) {
-                        plan.computed(run, fold(folds.get(), rows, run.rowsFrom(), run.rowsTo()));
+                        plan.computed(run, fold(folds.apply(window), rows, run.rowsFrom(), run.rowsTo()));
                     }
                     long windowDates = window.firstDate().datesUntil(window.lastDate().plusDays(1)).count();
                     long runDates = plan.runs().stream()
@@ -92,8 +91,6 @@ class DayReadPlanTest {
         assertThat(assembled).as("reads that went through the cache").isGreaterThan(500);
         assertThat(fromCache).as("dates taken from the cache").isGreaterThan(500);
     }
-
-    private final TimeWindow[] windowHolder = new TimeWindow[1];
 
     /** The rows the read query answers for {@code [from, to)}, in its order, folded. */
     private static List<MetricPoint> fold(PointFold fold, List<StoredMetric> ordered, Instant from, Instant to) {
