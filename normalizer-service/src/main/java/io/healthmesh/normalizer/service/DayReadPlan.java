@@ -24,10 +24,10 @@ import java.util.Map;
  * window only decides which dates are in it (never cuts a date). So a date's points are made from
  * the rows that fall on that date alone, whatever the window, as long as the read fetched all of
  * them. Rows falling on date d lie within its stretch {@code [d - 18 h, d + 1 + 18 h]} (UTC;
- * clocks lie within +-18 h), and a day read fetches the stretches of all its dates: every date
- * is complete, and kept for later reads ({@link #complete} guards that). A run reads the rows of
- * its dates' stretches and keeps its dates' points only; the points are then sorted as one read
- * sorts them.
+ * clocks lie within +-18 h), and a day read fetches the stretches of all its dates
+ * ({@link #stretchStart} of the first to {@link #stretchEnd} of the last): every date it reads is
+ * complete, and kept for later reads. A run reads the rows of its dates' stretches and keeps its
+ * dates' points only; the points are then sorted as one read sorts them.
  */
 final class DayReadPlan {
 
@@ -44,8 +44,6 @@ final class DayReadPlan {
     record Run(LocalDate first, LocalDate last, Instant rowsFrom, Instant rowsTo) {
     }
 
-    private final Instant rowsFrom;
-    private final Instant rowsTo;
     private final Map<LocalDate, CachedDay> known;
     private final List<MetricPoint> points = new ArrayList<>();
     private final List<Run> runs = new ArrayList<>();
@@ -53,18 +51,14 @@ final class DayReadPlan {
 
     /**
      * @param window the read's window (its dates are the dates read)
-     * @param rowsFrom where the read's rows would start without the cache
-     * @param rowsTo where they would end
      * @param known what the cache knows of the window's dates (absent: generation 0, nothing cached)
      */
-    DayReadPlan(TimeWindow window, Instant rowsFrom, Instant rowsTo, Map<LocalDate, CachedDay> known) {
-        this.rowsFrom = rowsFrom;
-        this.rowsTo = rowsTo;
+    DayReadPlan(TimeWindow window, Map<LocalDate, CachedDay> known) {
         this.known = known;
         LocalDate runStart = null;
         for (LocalDate date = window.firstDate(); !date.isAfter(window.lastDate()); date = date.plusDays(1)) {
             CachedDay day = known.get(date);
-            if (day != null && day.points() != null && complete(date)) {
+            if (day != null && day.points() != null) {
                 points.addAll(day.points());
                 if (runStart != null) {
                     addRun(runStart, date.minusDays(1));
@@ -114,22 +108,15 @@ final class DayReadPlan {
         return date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).plus(CLOCK_REACH);
     }
 
-    /** Whether the read's rows hold every row that may fall on {@code date}. */
-    boolean complete(LocalDate date) {
-        return !rowsFrom.isAfter(stretchStart(date)) && !rowsTo.isBefore(stretchEnd(date));
-    }
-
     private void addRun(LocalDate first, LocalDate last) {
-        Instant from = stretchStart(first);
-        Instant to = stretchEnd(last);
-        runs.add(new Run(first, last, from.isBefore(rowsFrom) ? rowsFrom : from, to.isAfter(rowsTo) ? rowsTo : to));
+        runs.add(new Run(first, last, stretchStart(first), stretchEnd(last)));
     }
 
     List<Run> runs() {
         return runs;
     }
 
-    /** Takes what a read of {@code run}'s rows answered: its dates' points, kept for later reads where complete. */
+    /** Takes what a read of {@code run}'s rows answered: its dates' points, also kept for later reads. */
     void computed(Run run, List<MetricPoint> answer) {
         Map<LocalDate, List<MetricPoint>> byDate = new HashMap<>();
         for (MetricPoint point : answer) {
@@ -140,15 +127,13 @@ final class DayReadPlan {
             }
         }
         for (LocalDate date = run.first(); !date.isAfter(run.last()); date = date.plusDays(1)) {
-            if (complete(date)) {
-                CachedDay day = known.get(date);
-                computed.add(new ComputedDay(date, day == null ? 0 : day.generation(),
-                        byDate.getOrDefault(date, List.of())));
-            }
+            CachedDay day = known.get(date);
+            computed.add(new ComputedDay(date, day == null ? 0 : day.generation(),
+                    byDate.getOrDefault(date, List.of())));
         }
     }
 
-    /** The complete dates computed from rows, with the generations they were read at. */
+    /** The dates computed from rows, with the generations they were read at. */
     List<ComputedDay> toKeep() {
         return computed;
     }

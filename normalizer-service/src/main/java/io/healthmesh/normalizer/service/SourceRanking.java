@@ -44,7 +44,9 @@ public final class SourceRanking {
     private final Map<String, Integer> ranks = new HashMap<>();
     private final Map<String, String> roundTripOwners = new HashMap<>();
     private final Map<String, List<String>> devicePatterns = new HashMap<>();
-    private final String fingerprint;
+    /** The policy's order for the metric: with the constant registry it decides every rank. */
+    private final List<String> order;
+    private String fingerprint;
     /** Answers already given, per source and app (null keys allowed): a read asks for every row. */
     private final Map<String, Map<String, Standing>> standings = new HashMap<>();
     private final Map<String, Map<String, Map<String, Integer>>> deviceRanks = new HashMap<>();
@@ -61,6 +63,7 @@ public final class SourceRanking {
     private int nextRank;
 
     private SourceRanking(Policy policy, List<String> order) {
+        this.order = order;
         for (String source : order) {
             ranks.putIfAbsent(source, ranks.size() + 1);
         }
@@ -74,10 +77,6 @@ public final class SourceRanking {
         }
         policy.deviceRanks().forEach((source, patterns) -> devicePatterns.put(source,
                 patterns.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList()));
-        List<Map.Entry<String, Integer>> byRank = new ArrayList<>(ranks.entrySet());
-        byRank.sort(Map.Entry.comparingByValue());
-        fingerprint = "ranks=" + byRank.stream().map(Map.Entry::getKey).toList() + ";roundTrips="
-                + new TreeMap<>(roundTripOwners) + ";devices=" + new TreeMap<>(devicePatterns);
     }
 
     /**
@@ -85,6 +84,11 @@ public final class SourceRanking {
      * fingerprint answer alike (the day cache keeps points per fingerprint).
      */
     public String fingerprint() {
+        if (fingerprint == null) {
+            // Made when asked (day reads only): every other read makes a ranking and never asks.
+            fingerprint = "order=" + order.stream().distinct().toList() + ";roundTrips="
+                    + new TreeMap<>(roundTripOwners) + ";devices=" + new TreeMap<>(devicePatterns);
+        }
         return fingerprint;
     }
 

@@ -173,7 +173,7 @@ public class UserDataReadService {
                     if (known.misplacedDailyValues()) {
                         return uncached.get();
                     }
-                    DayReadPlan plan = new DayReadPlan(window, rowsFrom, rowsTo, known.days());
+                    DayReadPlan plan = new DayReadPlan(window, known.days());
                     Uni<Void> reads = Uni.createFrom().voidItem();
                     for (DayReadPlan.Run run : plan.runs()) {
                         reads = reads.chain(() -> repository.metrics(userId, metric.code(), run.rowsFrom(),
