@@ -13,6 +13,15 @@ public interface ReadConfig {
     /** Day-granularity reads served per local date from metric_day_cache (V4__day_cache.sql). */
     DayCache dayCache();
 
+    /** Raw reads take the rows of whole UTC dates from metric_row_cache (V5__row_cache.sql). */
+    RowCache rowCache();
+
+    interface RowCache {
+        /** Off: every raw read reads its rows from unified_metric (the cache is neither read nor written). */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     interface DayCache {
         /** Off: every day read folds its rows (the cache is neither read nor written). */
         @WithDefault("true")

@@ -14,6 +14,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +31,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.stream.Collector;
+import java.util.stream.Collectors;
 
 /** Reads unified metrics and sessions of one user over a time range. */
 @ApplicationScoped
@@ -110,31 +113,60 @@ public class UnifiedReadRepository {
      */
     public Uni<PointFold> metrics(String userId, String metric, Instant from, Instant to, int limit,
             PointFold fold, Executor foldExecutor) {
-        Instant shortStart = from.minus(LONG_READING);
-        Tuple longParams = Tuple.tuple(List.of(userId, metric, utc(from.minus(EventValidator.MAX_READING_INTERVAL)),
-                utc(shortStart), utc(from), limit));
-        // The second keeps the whole limit: more rows than that in all are refused by the raw read's
-        // cap either way, and fewer are all fetched either way.
-        Tuple params = Tuple.tuple(List.of(userId, metric, utc(shortStart), utc(to), utc(from), limit));
         Context caller = Vertx.currentContext();
         RowHandoff handoff = foldExecutor == null ? null : new RowHandoff(fold, foldExecutor);
         Collector<io.vertx.sqlclient.Row, ?, ?> collector = handoff == null
                 ? Collector.of(() -> fold, (f, row) -> f.accept(toMetric(row, 0)), UnifiedReadRepository::oneFold)
                 : Collector.of(() -> handoff, RowHandoff::add, UnifiedReadRepository::oneFold, RowHandoff::flush);
-        // Both on one connection, the second sent without waiting for the first (pipelined); the
-        // answers come back in order. Collectors are only on the core API (not the Mutiny one).
         return UniHelper.toUni(pool.getDelegate().withConnection(connection -> {
-            Future<?> longRows = connection.preparedQuery(LONG_METRICS).collecting(collector)
-                    .execute(longParams.getDelegate());
-            Future<?> rows = connection.preparedQuery(METRICS).collecting(collector).execute(params.getDelegate());
-            // join: the connection goes back to the pool only once both are answered, failed or not.
-            Future<?> answered = Future.join(longRows, rows);
+            Future<?> answered = touching(connection, userId, metric, from, to, limit, collector);
             if (handoff == null) {
                 return answered.map(done -> fold);
             }
             return answered.compose(done -> caller == null ? Future.fromCompletionStage(handoff.folded())
                     : Future.fromCompletionStage(handoff.folded(), caller));
         }));
+    }
+
+    /**
+     * The rows of {@link #metrics} for an empty range at {@code instant}: those starting before it
+     * that reach it (at most {@code limit}), in order, as a list.
+     */
+    public Uni<List<StoredMetric>> rowsReaching(String userId, String metric, Instant instant, int limit) {
+        List<StoredMetric> rows = new ArrayList<>();
+        Collector<io.vertx.sqlclient.Row, ?, ?> collector = Collector.of(() -> rows,
+                (list, row) -> list.add(toMetric(row, 0)), UnifiedReadRepository::oneFold);
+        return UniHelper.toUni(pool.getDelegate().withConnection(connection ->
+                touching(connection, userId, metric, instant, instant, limit, collector).map(done -> rows)));
+    }
+
+    /** Rows starting in {@code [from, to)} (the rows of whole UTC dates), in order, at most {@code limit}, as a list. */
+    public Uni<List<StoredMetric>> rowsStarting(String userId, String metric, Instant from, Instant to, int limit) {
+        Tuple params = Tuple.tuple(List.of(userId, metric, utc(from), utc(to), utc(from), limit));
+        return UniHelper.toUni(pool.getDelegate().preparedQuery(METRICS)
+                .collecting(Collectors.mapping((io.vertx.sqlclient.Row row) -> toMetric(row, 0), Collectors.toList()))
+                .execute(params.getDelegate())
+                .map(SqlResult::value));
+    }
+
+    /**
+     * Sends both queries of {@link #metrics} on one connection, the second without waiting for the
+     * first (pipelined; the answers come back in order), each row to {@code collector}. Complete
+     * once both are answered, failed or not, so the connection goes back to the pool only then.
+     */
+    private static Future<?> touching(SqlConnection connection, String userId, String metric, Instant from,
+            Instant to, int limit, Collector<io.vertx.sqlclient.Row, ?, ?> collector) {
+        Instant shortStart = from.minus(LONG_READING);
+        Tuple longParams = Tuple.tuple(List.of(userId, metric, utc(from.minus(EventValidator.MAX_READING_INTERVAL)),
+                utc(shortStart), utc(from), limit));
+        // The second keeps the whole limit: more rows than that in all are refused by the raw read's
+        // cap either way, and fewer are all fetched either way.
+        Tuple params = Tuple.tuple(List.of(userId, metric, utc(shortStart), utc(to), utc(from), limit));
+        // Collectors are only on the core API (not the Mutiny one).
+        Future<?> longRows = connection.preparedQuery(LONG_METRICS).collecting(collector)
+                .execute(longParams.getDelegate());
+        Future<?> rows = connection.preparedQuery(METRICS).collecting(collector).execute(params.getDelegate());
+        return Future.join(longRows, rows);
     }
 
     private static <T> T oneFold(T a, T b) {

@@ -71,13 +71,15 @@ public class UserDataReadService {
 
     private final UnifiedReadRepository repository;
     private final DayCacheRepository dayCache;
+    private final RawRowReader rawRows;
     private final PolicySource policies;
     private final ReadConfig config;
 
-    public UserDataReadService(UnifiedReadRepository repository, DayCacheRepository dayCache, PolicySource policies,
-            ReadConfig config) {
+    public UserDataReadService(UnifiedReadRepository repository, DayCacheRepository dayCache, RawRowReader rawRows,
+            PolicySource policies, ReadConfig config) {
         this.repository = repository;
         this.dayCache = dayCache;
+        this.rawRows = rawRows;
         this.policies = policies;
         this.config = config;
     }
@@ -108,8 +110,8 @@ public class UserDataReadService {
             // The home zone places the range's hours: the rows can only be asked for once it is known.
             return policy.chain(p -> {
                 TimeWindow window = window(from, to, homeZone(p));
-                return repository.metrics(userId, metric.code(), window.from(), window.to(), limit,
-                        fold(metric, chosen, grain, window, p, rawListeners), foldExecutor(grain))
+                return rows(userId, metric, window.from(), window.to(), limit, grain,
+                        fold(metric, chosen, grain, window, p, rawListeners))
                         .map(rows -> series(metric, chosen, grain, rows));
             });
         }
@@ -124,14 +126,14 @@ public class UserDataReadService {
         Instant rowsTo = utcWindow.to();
         if (chosen == View.ALL && !plainDates) {
             // Nothing to wait for: the rows go straight into the buckets as they arrive.
-            return repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
-                    fold(metric, chosen, grain, utcWindow, null, rawListeners), foldExecutor(grain))
+            return rows(userId, metric, rowsFrom, rowsTo, limit, grain,
+                    fold(metric, chosen, grain, utcWindow, null, rawListeners))
                     .map(rows -> series(metric, chosen, grain, rows));
         }
         if (grain != MetricBuckets.Granularity.RAW) {
             // The policy names the ranking. Hours may have any number of rows: they stream into the
             // buckets once it is known, never wait in memory for it.
-            return policy.chain(p -> repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit,
+            return policy.chain(p -> rows(userId, metric, rowsFrom, rowsTo, limit, grain,
                     fold(metric, chosen, grain, window(from, to, homeZone(p)), p, rawListeners))
                     .map(rows -> series(metric, chosen, grain, rows)));
         }
@@ -140,7 +142,7 @@ public class UserDataReadService {
         AwaitingPolicy rows = new AwaitingPolicy(p -> fold(metric, chosen, grain, window(from, to, homeZone(p)), p,
                 rawListeners));
         return Uni.combine().all().unis(policy.invoke(rows::policy),
-                        repository.metrics(userId, metric.code(), rowsFrom, rowsTo, limit, rows, foldExecutor(grain)))
+                        rows(userId, metric, rowsFrom, rowsTo, limit, grain, rows))
                 .asTuple()
                 .map(both -> series(metric, chosen, grain, both.getItem2()));
     }
@@ -209,6 +211,14 @@ public class UserDataReadService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /** A raw or hour read's rows, folded: a raw read's through the row cache. */
+    private Uni<PointFold> rows(String userId, Metric metric, Instant from, Instant to, int limit,
+            MetricBuckets.Granularity grain, PointFold fold) {
+        return grain == MetricBuckets.Granularity.RAW
+                ? rawRows.metrics(userId, metric.code(), from, to, limit, fold, foldExecutor(grain))
+                : repository.metrics(userId, metric.code(), from, to, limit, fold, foldExecutor(grain));
     }
 
     /**

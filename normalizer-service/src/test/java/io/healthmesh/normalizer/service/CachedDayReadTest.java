@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.healthmesh.contracts.policy.Policy;
 import io.healthmesh.normalizer.Db;
 import io.healthmesh.normalizer.FixedPolicySource;
+import io.healthmesh.normalizer.MetricRows;
 import io.healthmesh.normalizer.api.MetricPoint;
 import io.healthmesh.normalizer.api.MetricSeries;
 import io.healthmesh.normalizer.repository.DayPointsCodec;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,18 +54,17 @@ class CachedDayReadTest {
     @BeforeEach
     void insertRows() throws SQLException {
         user = "cached-days-" + UUID.randomUUID();
-        batching = true;
+        MetricRows rows = new MetricRows(user);
         for (int hour = 0; hour < DAYS * 24; hour++) {
             Instant start = FIRST.atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofHours(hour));
-            insert("steps", "apple_health", "Apple Watch", "cumulative", start, start.plusSeconds(3600),
+            rows.add("steps", "apple_health", "Apple Watch", "cumulative", start, start.plusSeconds(3600),
                     100 + hour % 7);
-            insert("steps", "apple_health", "iPhone", "cumulative", start.plusSeconds(1800),
+            rows.add("steps", "apple_health", "iPhone", "cumulative", start.plusSeconds(1800),
                     start.plusSeconds(5400), 90 + hour % 5);
-            insert("steps", "oura", "Oura Ring Gen3", "cumulative", start, start.plusSeconds(3600), 80);
-            insert("heart_rate", "oura", "Oura Ring Gen3", "sample", start, start, 55 + hour % 20);
+            rows.add("steps", "oura", "Oura Ring Gen3", "cumulative", start, start.plusSeconds(3600), 80);
+            rows.add("heart_rate", "oura", "Oura Ring Gen3", "sample", start, start, 55 + hour % 20);
         }
-        batching = false;
-        flush();
+        rows.insert();
     }
 
     @AfterEach
@@ -205,58 +204,11 @@ class CachedDayReadTest {
 
     private void insert(String metric, String source, String device, String aggregation, Instant start, Instant end,
             double value) throws SQLException {
-        insert(metric, source, device, aggregation, start, end, value, start.atOffset(ZoneOffset.UTC).toLocalDate());
+        new MetricRows(user).add(metric, source, device, aggregation, start, end, value).insert();
     }
 
     private void insert(String metric, String source, String device, String aggregation, Instant start, Instant end,
             double value, LocalDate localDate) throws SQLException {
-        pending.add(new Object[] {metric, source, device, aggregation, start, end, value, localDate});
-        if (!batching) {
-            flush();
-        }
-    }
-
-    private final List<Object[]> pending = new ArrayList<>();
-    private boolean batching;
-
-    /** Inserts the rows asked for, in one statement batch (each its own row change for the triggers). */
-    private void flush() throws SQLException {
-        try (Connection connection = LocalStack.openAdminConnection(); PreparedStatement insert =
-                connection.prepareStatement("""
-                        INSERT INTO normalizer.unified_metric (user_id, source, source_record_id, metric, category, value,
-                            unit, original_value, original_unit, aggregation, start_time, end_time, utc_offset,
-                            local_date, zone, device, app, quality, quality_reasons, event_id, occurred_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, NULL, 1.0, '[]'::jsonb, ?, now())
-                        """)) {
-            for (Object[] row : pending) {
-                add(insert, (String) row[0], (String) row[1], (String) row[2], (String) row[3], (Instant) row[4],
-                        (Instant) row[5], (Double) row[6], (LocalDate) row[7]);
-            }
-            insert.executeBatch();
-        }
-        pending.clear();
-    }
-
-    private void add(PreparedStatement insert, String metric, String source, String device, String aggregation,
-            Instant start, Instant end, double value, LocalDate localDate) throws SQLException {
-        boolean steps = metric.equals("steps");
-        {
-            insert.setString(1, user);
-            insert.setString(2, source);
-            insert.setString(3, UUID.randomUUID().toString());
-            insert.setString(4, metric);
-            insert.setString(5, steps ? "activity" : "heart");
-            insert.setDouble(6, value);
-            insert.setString(7, steps ? "count" : "count/min");
-            insert.setDouble(8, value);
-            insert.setString(9, steps ? "count" : "count/min");
-            insert.setString(10, aggregation);
-            insert.setObject(11, start.atOffset(ZoneOffset.UTC));
-            insert.setObject(12, end.atOffset(ZoneOffset.UTC));
-            insert.setObject(13, localDate);
-            insert.setString(14, device);
-            insert.setObject(15, UUID.randomUUID());
-            insert.addBatch();
-        }
+        new MetricRows(user).add(metric, source, device, aggregation, start, end, value, localDate).insert();
     }
 }
