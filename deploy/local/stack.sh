@@ -506,6 +506,11 @@ BEGIN
       EXECUTE format('GRANT %I TO $ADMIN_ROLE', r);
     END IF;
   END LOOP;
+  -- The read benchmark writes a load's dirty pages out before measuring (PostgreSQL 15 on).
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pg_checkpoint')
+     AND NOT pg_has_role('$ADMIN_ROLE', 'pg_checkpoint', 'MEMBER') THEN
+    GRANT pg_checkpoint TO $ADMIN_ROLE;
+  END IF;
 END
 \$\$
 SQL
