@@ -82,6 +82,16 @@ public final class DayRowsCodec {
 
     /** The rows as encoded; an entry that is not one (cut short, another format) is an IllegalArgumentException. */
     public static List<StoredMetric> decode(byte[] encoded) {
+        return decode(encoded, Instant.MIN, Instant.MAX);
+    }
+
+    /**
+     * The rows starting in {@code [from, to)}: the others are read through (the whole entry is
+     * checked) but not made.
+     */
+    public static List<StoredMetric> decode(byte[] encoded, Instant from, Instant to) {
+        long fromMicros = ceilingMicros(from);
+        long toMicros = ceilingMicros(to);
         Reader in = new Reader(encoded);
         try {
             int format = in.count();
@@ -99,6 +109,7 @@ public final class DayRowsCodec {
             int size = in.count();
             List<StoredMetric> rows = new ArrayList<>(Math.min(size, encoded.length));
             long start = 0;
+            LocalDate localDate = null;
             for (int i = 0; i < size; i++) {
                 int flags = in.count();
                 Aggregation aggregation = AGGREGATIONS[flags >>> 1];
@@ -113,9 +124,14 @@ public final class DayRowsCodec {
                 String app = strings[in.count()];
                 String zone = strings[in.count()];
                 int offset = Math.toIntExact(in.signed());
-                LocalDate localDate = LocalDate.ofEpochDay(Math.floorDiv(start, MICROS_PER_SECOND * 86_400)
-                        + in.signed());
+                long epochDay = Math.floorDiv(start, MICROS_PER_SECOND * 86_400) + in.signed();
                 double quality = qualities[in.count()];
+                if (start < fromMicros || start >= toMicros) {
+                    continue;
+                }
+                if (localDate == null || localDate.toEpochDay() != epochDay) {
+                    localDate = LocalDate.ofEpochDay(epochDay);
+                }
                 Instant startInstant = instant(start);
                 // The same instance for an instant reading, as the rows read from the table have.
                 Instant end = endDistance == 0 ? startInstant : instant(start + endDistance);
@@ -157,6 +173,16 @@ public final class DayRowsCodec {
             throw new IllegalArgumentException(instant + " is finer than the microseconds a stored row has");
         }
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND), instant.getNano() / 1_000);
+    }
+
+    /** The first whole microsecond at or after {@code instant} (saturated): a row starts at or after it iff at or after this. */
+    private static long ceilingMicros(Instant instant) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND),
+                    (instant.getNano() + 999) / 1_000);
+        } catch (ArithmeticException e) {
+            return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     private static Instant instant(long micros) {

@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ public class RowCacheRepository {
                 WHERE c.generation <= excluded.generation
             """;
 
-    /** A date as the cache knows it: its generation now, and its rows if they are valid (else null). */
+    /** A date as the cache knows it: its generation now, and its rows in the range asked for if they are valid (else null). */
     public record CachedRows(long generation, List<StoredMetric> rows) {
     }
 
@@ -59,24 +60,34 @@ public class RowCacheRepository {
         this.pool = pool;
     }
 
-    /** What the cache knows of the UTC dates {@code [first, last]} (a date absent: generation 0, nothing cached). */
-    public Uni<Map<LocalDate, CachedRows>> lookup(String userId, String metric, LocalDate first, LocalDate last) {
+    /**
+     * What the cache knows of the UTC dates of {@code [from, to)} (a date absent: generation 0,
+     * nothing cached); of a cached date, the rows starting in that range.
+     */
+    public Uni<Map<LocalDate, CachedRows>> lookup(String userId, String metric, Instant from, Instant to) {
+        LocalDate first = utcDate(from);
+        LocalDate last = utcDate(to.minusNanos(1));
         return pool.preparedQuery(LOOKUP).execute(Tuple.of(userId, metric, first, last)).map(found -> {
             Map<LocalDate, CachedRows> dates = new HashMap<>();
             for (Row row : found) {
                 LocalDate date = row.getLocalDate(0);
                 Buffer rows = row.getBuffer(2);
                 dates.put(date, new CachedRows(row.getLong(1),
-                        rows == null ? null : decodeOrMiss(metric, date, rows)));
+                        rows == null ? null : decodeOrMiss(metric, date, rows, from, to)));
             }
             return dates;
         });
     }
 
+    public static LocalDate utcDate(Instant instant) {
+        return LocalDate.ofEpochDay(Math.floorDiv(instant.getEpochSecond(), 86_400L));
+    }
+
     /** The stored rows, or null (read again) if they cannot be decoded: only a hand-made entry cannot. */
-    private static List<StoredMetric> decodeOrMiss(String metric, LocalDate date, Buffer rows) {
+    private static List<StoredMetric> decodeOrMiss(String metric, LocalDate date, Buffer rows, Instant from,
+            Instant to) {
         try {
-            return DayRowsCodec.decode(rows.getBytes());
+            return DayRowsCodec.decode(rows.getBytes(), from, to);
         } catch (IllegalArgumentException e) {
             LOG.warnf("Cached %s rows of a user on %s cannot be read (%s); reading them again", metric, date,
                     e.getMessage());

@@ -35,7 +35,6 @@ public class RawRowReader {
 
     /** Longer ranges read from the table: a raw read is capped in rows, so a long one is a sparse metric's. */
     static final long MAX_CACHED_RANGE_DAYS = 62;
-    private static final long SECONDS_PER_DAY = 86_400;
     private static final Logger LOG = Logger.getLogger(RawRowReader.class);
 
     private final UnifiedReadRepository repository;
@@ -66,12 +65,12 @@ public class RawRowReader {
                 || ChronoUnit.DAYS.between(from, to) >= MAX_CACHED_RANGE_DAYS) {
             return repository.metrics(userId, metric, from, to, limit, fold, foldExecutor);
         }
-        LocalDate first = utcDate(from);
-        LocalDate last = utcDate(to.minusNanos(1));
+        LocalDate first = RowCacheRepository.utcDate(from);
+        LocalDate last = RowCacheRepository.utcDate(to.minusNanos(1));
         Context caller = Vertx.currentContext();
         return Uni.combine().all()
                 .unis(repository.rowsReaching(userId, metric, from, limit),
-                        rowCache.lookup(userId, metric, first, last))
+                        rowCache.lookup(userId, metric, from, to))
                 .asTuple()
                 .chain(found -> {
                     Assembly dates = new Assembly(first, last, found.getItem2());
@@ -132,10 +131,6 @@ public class RawRowReader {
         return caller == null ? folded : folded.emitOn(command -> caller.runOnContext(ignored -> command.run()));
     }
 
-    private static LocalDate utcDate(Instant instant) {
-        return LocalDate.ofEpochDay(Math.floorDiv(instant.getEpochSecond(), SECONDS_PER_DAY));
-    }
-
     private static Instant startOf(LocalDate date) {
         return date.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
@@ -183,7 +178,7 @@ public class RawRowReader {
                 rows.put(date, new ArrayList<>());
             }
             for (StoredMetric row : found) {
-                rows.get(utcDate(row.start())).add(row);
+                rows.get(RowCacheRepository.utcDate(row.start())).add(row);
             }
             run.generations.forEach((date, generation) ->
                     read.add(new RowCacheRepository.ReadRows(date, generation, rows.get(date))));

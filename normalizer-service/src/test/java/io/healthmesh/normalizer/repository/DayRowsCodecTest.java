@@ -29,6 +29,13 @@ class DayRowsCodecTest {
             List<StoredMetric> decoded = DayRowsCodec.decode(DayRowsCodec.encode(rows));
             // Record equality compares the doubles bit for bit (0.0 is not -0.0).
             assertThat(decoded).isEqualTo(rows);
+            if (!rows.isEmpty()) {
+                Instant from = rows.get(random.nextInt(rows.size())).start().plusNanos(random.nextInt(-1_000, 1_000));
+                Instant to = from.plusSeconds(random.nextLong(0, 86_400L)).plusNanos(random.nextInt(0, 2_000));
+                assertThat(DayRowsCodec.decode(DayRowsCodec.encode(rows), from, to)).as("rows starting in [%s, %s)",
+                        from, to).isEqualTo(rows.stream()
+                        .filter(row -> !row.start().isBefore(from) && row.start().isBefore(to)).toList());
+            }
         }
     }
 

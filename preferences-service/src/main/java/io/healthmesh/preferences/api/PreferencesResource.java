@@ -10,9 +10,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** One user's preferences, policy and connections (internal; the gateway maps /me/... here). */
 @Path("/internal/users/{userId}")
@@ -70,11 +73,20 @@ public class PreferencesResource {
         return preferences.setHomeZone(userId, body == null ? null : body.zone());
     }
 
-    /** The whole policy the normalizer applies, defaults filled in, with its version. */
+    /**
+     * The whole policy the normalizer applies, defaults filled in, with its version, and an ETag:
+     * with If-None-Match naming the current one, 304 without a body (the normalizer asks on every
+     * read that needs the policy, and keeps its last copy).
+     */
     @GET
     @Path("/policy")
-    public Uni<Policy> policy(@RestPath String userId) {
-        return preferences.policy(userId);
+    public Uni<RestResponse<Policy>> policy(@RestPath String userId,
+            @RestHeader(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        return preferences.policy(userId, ifNoneMatch).map(tagged -> (tagged.policy() == null
+                        ? RestResponse.ResponseBuilder.<Policy>create(RestResponse.Status.NOT_MODIFIED)
+                        : RestResponse.ResponseBuilder.ok(tagged.policy(), MediaType.APPLICATION_JSON_TYPE))
+                .header(HttpHeaders.ETAG, tagged.tag())
+                .build());
     }
 
     @GET

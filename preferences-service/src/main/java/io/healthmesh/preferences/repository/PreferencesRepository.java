@@ -14,6 +14,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -85,15 +86,34 @@ public class PreferencesRepository {
 
     /** The user's current snapshot (version 0 and no choices for a user never seen). */
     public Uni<PolicySnapshot> find(String userId) {
+        return findStored(userId).map(this::snapshot);
+    }
+
+    /**
+     * The user's current row with the choices still as stored (JSON text, null for a user never
+     * seen): what decides whether a reader's copy of the policy is current, before anything is parsed.
+     */
+    public Uni<StoredPolicy> findStored(String userId) {
         return pool.preparedQuery(READ_POLICY).execute(Tuple.of(userId)).map(rows -> {
             Row row = rows.iterator().next();
             Set<String> connected = new LinkedHashSet<>(Arrays.asList(row.getArrayOfStrings("connected")));
             if (row.getValue("version") == null) {
-                return new PolicySnapshot(userId, 0, UserPreferences.NONE, connected, null);
+                return new StoredPolicy(userId, 0, null, connected, null);
             }
-            return new PolicySnapshot(userId, row.getLong("version"), parse(row.getString("preferences")), connected,
+            return new StoredPolicy(userId, row.getLong("version"), row.getString("preferences"), connected,
                     row.getOffsetDateTime("updated_at"));
         });
+    }
+
+    public PolicySnapshot snapshot(StoredPolicy stored) {
+        return new PolicySnapshot(stored.userId(), stored.version(),
+                stored.choices() == null ? UserPreferences.NONE : parse(stored.choices()), stored.connectedSources(),
+                stored.updatedAt());
+    }
+
+    /** A user's row as read: version, choices as stored JSON (null: never seen), connected sources. */
+    public record StoredPolicy(String userId, long version, String choices, Set<String> connectedSources,
+            OffsetDateTime updatedAt) {
     }
 
     /**

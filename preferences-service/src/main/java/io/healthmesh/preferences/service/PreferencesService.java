@@ -50,8 +50,40 @@ public class PreferencesService {
         return repository.find(userId).map(this::view);
     }
 
-    public Uni<Policy> policy(String userId) {
-        return repository.find(userId).map(assembler::policy);
+    /**
+     * The user's policy and its tag, unless {@code knownTags} (an If-None-Match header: tags,
+     * comma-separated, or null) names the current tag: then no policy, only the tag, and nothing is
+     * parsed or assembled. The tag changes whenever the policy may: a new version, another set of
+     * connected sources, another source registry (the defaults come from there).
+     */
+    public Uni<TaggedPolicy> policy(String userId, String knownTags) {
+        return repository.findStored(userId).map(stored -> {
+            String tag = "\"" + stored.version() + "-" + registry.fingerprint() + "-"
+                    + String.join("+", stored.connectedSources()) + "\"";
+            return current(tag, knownTags) ? new TaggedPolicy(tag, null)
+                    : new TaggedPolicy(tag, assembler.policy(repository.snapshot(stored)));
+        });
+    }
+
+    /** A policy and the entity tag it is served with (policy null: the caller's copy is current). */
+    public record TaggedPolicy(String tag, Policy policy) {
+    }
+
+    /** If-None-Match's comparison is the weak one (RFC 9110 13.1.2): a W/ prefix does not matter. */
+    private static boolean current(String tag, String knownTags) {
+        if (knownTags == null) {
+            return false;
+        }
+        for (String known : knownTags.split(",")) {
+            String candidate = known.strip();
+            if (candidate.startsWith("W/")) {
+                candidate = candidate.substring(2);
+            }
+            if (candidate.equals(tag) || candidate.equals("*")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Uni<PreferencesView> setCategory(String userId, String categoryCode, List<String> sources) {

@@ -1,6 +1,7 @@
 package io.healthmesh.preferences.service;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.healthmesh.contracts.event.SessionType;
 import io.healthmesh.contracts.source.SourceId;
@@ -14,9 +15,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,12 +46,31 @@ public class SourceRegistry {
 
     private final Map<String, SourceDescriptor> sources;
     private final Map<String, List<String>> defaultOrders;
+    private final String fingerprint;
 
     public SourceRegistry(ObjectMapper json,
             @ConfigProperty(name = "healthmesh.sources.registry-file") Optional<String> registryFile) {
         RegistryFile file = read(json, registryFile);
         this.defaultOrders = checkedOrders(file);
         this.sources = describe(file, defaultOrders);
+        this.fingerprint = fingerprint(json, file);
+    }
+
+    /**
+     * Short and the same for the same registry: the defaults a policy is filled in with come from
+     * here, so a copy of a policy is current only under the same registry.
+     */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    private static String fingerprint(ObjectMapper json, RegistryFile file) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.writeValueAsBytes(file));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException("Cannot fingerprint the source registry", e);
+        }
     }
 
     public Collection<SourceDescriptor> all() {

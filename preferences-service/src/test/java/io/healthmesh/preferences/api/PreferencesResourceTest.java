@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -86,6 +87,31 @@ class PreferencesResourceTest {
                 .body("categories.keySet()", hasSize(8))
                 .body("devices.apple_health.devices", contains("Watch", "iPhone"))
                 .body("devices.apple_health.default", equalTo(true));
+    }
+
+    @Test
+    void thePolicyIsAnsweredWithoutABodyWhileTheCallersCopyIsCurrent() {
+        String user = newUser();
+        String first = internal().when().get("/internal/users/{u}/policy", user)
+                .then().statusCode(200).body("version", equalTo(0))
+                .extract().header("ETag");
+        assertThat(first).startsWith("\"0-").endsWith("\"");
+
+        internal().header("If-None-Match", first).when().get("/internal/users/{u}/policy", user)
+                .then().statusCode(304).header("ETag", first).body(emptyString());
+        internal().header("If-None-Match", "\"other\", W/" + first).when().get("/internal/users/{u}/policy", user)
+                .then().statusCode(304);
+        internal().header("If-None-Match", "\"other\"").when().get("/internal/users/{u}/policy", user)
+                .then().statusCode(200).header("ETag", first).body("version", equalTo(0));
+
+        internal().body("{\"sources\": [\"withings\", \"oura\"]}")
+                .when().put("/internal/users/{u}/preferences/sleep", user).then().statusCode(200);
+        String second = internal().header("If-None-Match", first).when().get("/internal/users/{u}/policy", user)
+                .then().statusCode(200).body("categories.sleep", contains("withings", "oura"))
+                .extract().header("ETag");
+        assertThat(second).isNotEqualTo(first);
+        internal().header("If-None-Match", second).when().get("/internal/users/{u}/policy", user)
+                .then().statusCode(304);
     }
 
     @Test

@@ -96,6 +96,22 @@ class ResolutionIT {
                     .body("points[0].value", equalTo(ouraFirst ? 8000.0f : 7000.0f))
                     .body("points[0].rank", equalTo(1));
         }
+        // Reads with no change between them: preferences-service confirms the normalizer's copy
+        // of the policy (304, no body) and the copy applies.
+        for (int i = 0; i < 3; i++) {
+            call(normalizer).when().get("/internal/users/{u}/metrics/steps?from={d}&to={d}&granularity=day",
+                            user, DAY, DAY)
+                    .then().statusCode(200)
+                    .body("points[0].source", equalTo("apple_health"))
+                    .body("points[0].value", equalTo(7000.0f));
+        }
+        call(preferences).body("{\"sources\": [\"oura\", \"apple_health\"]}")
+                .when().put("/internal/users/{u}/preferences/activity", user)
+                .then().statusCode(200);
+        call(normalizer).when().get("/internal/users/{u}/metrics/steps?from={d}&to={d}&granularity=day",
+                        user, DAY, DAY)
+                .then().statusCode(200)
+                .body("points[0].source", equalTo("oura"));
     }
 
     @Test
