@@ -23,8 +23,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 @ApplicationScoped
 public class PreferencesPolicySource implements PolicySource {
 
-    /** Copies kept, the least recently read dropped first (a policy is a few kB). */
-    static final int KEPT_COPIES = 10_000;
+    /** Copies kept, the least recently read dropped first (a policy takes a few kB of heap). */
+    static final int KEPT_COPIES = 4_096;
     private static final Logger LOG = Logger.getLogger(PreferencesPolicySource.class);
 
     private final PreferencesClient preferences;

@@ -81,6 +81,26 @@ class PreferencesPolicySourceTest {
     }
 
     @Test
+    void theLeastRecentlyReadCopiesAreDroppedFirst() {
+        PreferencesService service = new PreferencesService();
+        PreferencesPolicySource source = new PreferencesPolicySource(service.client());
+        service.current = policy("any", 1, "UTC");
+        service.tag = "\"1-a\"";
+        read(source, "first");
+        read(source, "second");
+        for (int user = 0; user < PreferencesPolicySource.KEPT_COPIES - 2; user++) {
+            read(source, "user-" + user);
+        }
+        read(source, "first"); // kept, and now the most recently read
+        read(source, "one-more");
+        service.asked.clear();
+
+        read(source, "first");
+        read(source, "second");
+        assertThat(service.asked).containsExactly("\"1-a\"", null);
+    }
+
+    @Test
     void withoutAnAnswerThereIsNoPolicyEvenWithACopy() {
         PreferencesService service = new PreferencesService();
         PreferencesPolicySource source = new PreferencesPolicySource(service.client());
