@@ -56,64 +56,61 @@ class PreferencesPolicySourceTest {
         }
     }
 
+    private final PreferencesService service = new PreferencesService();
+    private final PreferencesPolicySource source = new PreferencesPolicySource(service.client());
+
     @Test
     void theCopyIsUsedOnlyWhilePreferencesServiceSaysItIsCurrent() {
-        PreferencesService service = new PreferencesService();
-        PreferencesPolicySource source = new PreferencesPolicySource(service.client());
         service.current = policy("u1", 1, "Europe/Berlin");
         service.tag = "\"1-a\"";
 
-        assertThat(read(source, "u1")).isEqualTo(service.current);
+        assertThat(read("u1")).isEqualTo(service.current);
         Policy first = service.current;
-        assertThat(read(source, "u1")).isSameAs(first);
+        assertThat(read("u1")).isSameAs(first);
 
         service.current = policy("u1", 2, "Asia/Tokyo");
         service.tag = "\"2-a\"";
-        assertThat(read(source, "u1").homeZone()).isEqualTo("Asia/Tokyo");
-        assertThat(read(source, "u1").version()).isEqualTo(2);
+        assertThat(read("u1").homeZone()).isEqualTo("Asia/Tokyo");
+        assertThat(read("u1").version()).isEqualTo(2);
         assertThat(service.asked).containsExactly(null, "\"1-a\"", "\"1-a\"", "\"2-a\"");
 
         // Another user's copy is never sent for this one.
         service.current = policy("u2", 7, "UTC");
         service.tag = "\"7-a\"";
-        assertThat(read(source, "u2").userId()).isEqualTo("u2");
+        assertThat(read("u2").userId()).isEqualTo("u2");
         assertThat(service.asked.get(service.asked.size() - 1)).isNull();
     }
 
     @Test
     void theLeastRecentlyReadCopiesAreDroppedFirst() {
-        PreferencesService service = new PreferencesService();
-        PreferencesPolicySource source = new PreferencesPolicySource(service.client());
         service.current = policy("any", 1, "UTC");
         service.tag = "\"1-a\"";
-        read(source, "first");
-        read(source, "second");
+        read("first");
+        read("second");
         for (int user = 0; user < PreferencesPolicySource.KEPT_COPIES - 2; user++) {
-            read(source, "user-" + user);
+            read("user-" + user);
         }
-        read(source, "first"); // kept, and now the most recently read
-        read(source, "one-more");
+        read("first"); // kept, and now the most recently read
+        read("one-more");
         service.asked.clear();
 
-        read(source, "first");
-        read(source, "second");
+        read("first");
+        read("second");
         assertThat(service.asked).containsExactly("\"1-a\"", null);
     }
 
     @Test
     void withoutAnAnswerThereIsNoPolicyEvenWithACopy() {
-        PreferencesService service = new PreferencesService();
-        PreferencesPolicySource source = new PreferencesPolicySource(service.client());
         service.current = policy("u1", 1, "UTC");
         service.tag = "\"1-a\"";
-        read(source, "u1");
+        assertThat(read("u1").version()).isEqualTo(1);
 
         service.tag = null;
-        assertThatThrownBy(() -> read(source, "u1")).isInstanceOf(ProblemException.class)
+        assertThatThrownBy(() -> read("u1")).isInstanceOf(ProblemException.class)
                 .hasMessageContaining("cannot be read right now");
     }
 
-    private static Policy read(PreferencesPolicySource source, String user) {
+    private Policy read(String user) {
         return source.policy(user).await().atMost(Duration.ofSeconds(5));
     }
 
