@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,12 +63,16 @@ public class RowCacheRepository {
 
     /**
      * What the cache knows of the UTC dates of {@code [from, to)} (a date absent: generation 0,
-     * nothing cached); of a cached date, the rows starting in that range.
+     * nothing cached); of a cached date, the rows starting in that range, decoded on
+     * {@code decodeExecutor} (as a raw read's rows are folded there: not on the connection's
+     * event loop).
      */
-    public Uni<Map<LocalDate, CachedRows>> lookup(String userId, String metric, Instant from, Instant to) {
+    public Uni<Map<LocalDate, CachedRows>> lookup(String userId, String metric, Instant from, Instant to,
+            Executor decodeExecutor) {
         LocalDate first = utcDate(from);
         LocalDate last = utcDate(to.minusNanos(1));
-        return pool.preparedQuery(LOOKUP).execute(Tuple.of(userId, metric, first, last)).map(found -> {
+        return pool.preparedQuery(LOOKUP).execute(Tuple.of(userId, metric, first, last))
+                .emitOn(decodeExecutor).map(found -> {
             Map<LocalDate, CachedRows> dates = new HashMap<>();
             for (Row row : found) {
                 LocalDate date = row.getLocalDate(0);

@@ -70,7 +70,8 @@ public class RawRowReader {
         Context caller = Vertx.currentContext();
         return Uni.combine().all()
                 .unis(repository.rowsReaching(userId, metric, from, limit),
-                        rowCache.lookup(userId, metric, from, to))
+                        rowCache.lookup(userId, metric, from, to,
+                                foldExecutor == null ? Runnable::run : foldExecutor))
                 .asTuple()
                 .chain(found -> {
                     Assembly dates = new Assembly(first, last, found.getItem2());
