@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.service.MetricBuckets;
+import io.healthmesh.normalizer.service.ResolvedBuckets;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -285,6 +286,7 @@ public final class MetricSeriesJson {
                 room(1);
                 buffer[length++] = '[';
                 MetricBuckets.RawPoints raw = points instanceof MetricBuckets.RawPoints r ? r : null;
+                ResolvedBuckets.RawPieces pieces = points instanceof ResolvedBuckets.RawPieces p ? p : null;
                 for (int i = 0; i < points.size(); i++) {
                     if (i > 0) {
                         room(1);
@@ -292,6 +294,8 @@ public final class MetricSeriesJson {
                     }
                     if (raw != null) {
                         rawPoint(raw.row(i));
+                    } else if (pieces != null) {
+                        piece(pieces.piece(i));
                     } else {
                         point(points.get(i));
                     }
@@ -378,6 +382,30 @@ public final class MetricSeriesJson {
             put(DEVICES);
             device(row.device());
             put(RAW_TAIL);
+            number(row.quality());
+            room(1);
+            buffer[length++] = '}';
+        }
+
+        /** {@code point(piece.point())}, without making the point. */
+        private void piece(ResolvedBuckets.Piece piece) {
+            StoredMetric row = piece.row();
+            int offset = row.utcOffsetSeconds();
+            put(START);
+            time(piece.from(), offset);
+            put(END);
+            time(piece.to(), offset);
+            put(VALUE);
+            number(piece.value());
+            put(RAW_MIDDLE);
+            source(piece.winner().source());
+            put(DEVICES);
+            device(row.device());
+            put(RANK);
+            integer(piece.winner().rank());
+            put(FALLBACK);
+            put(piece.winner().fallback() ? TRUE : FALSE);
+            put(QUALITY);
             number(row.quality());
             room(1);
             buffer[length++] = '}';

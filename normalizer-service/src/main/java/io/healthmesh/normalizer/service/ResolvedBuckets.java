@@ -9,9 +9,11 @@ import io.healthmesh.normalizer.service.MetricBuckets.Accumulator;
 import io.healthmesh.normalizer.service.SourceRanking.Standing;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * The resolved view: per bucket (a local hour for raw and hour granularity, the local date for
@@ -102,7 +105,7 @@ public final class ResolvedBuckets {
     }
 
     private static List<MetricPoint> rawPoints(List<StoredMetric> rows, TimeWindow window, SourceRanking ranking) {
-        List<MetricPoint> points = new ArrayList<>();
+        List<Piece> pieces = new ArrayList<>();
         Grouping finer = new Grouping(new BucketCalendar(ChronoUnit.HOURS, window), ranking);
         Grouping dailies = new Grouping(new BucketCalendar(ChronoUnit.DAYS, window), ranking);
         for (StoredMetric row : rows) {
@@ -116,16 +119,97 @@ public final class ResolvedBuckets {
             }
         }
         for (Bucket bucket : finer.buckets) {
-            bucket.rawPoints(ranking, points);
+            bucket.rawPieces(ranking, pieces);
         }
         for (Bucket bucket : dailies.buckets) {
-            Standing winner = bucket.winner;
             for (Slice slice : bucket.dailies) {
-                points.add(MetricBuckets.rawPoint(slice.row(), winner.source(), winner.rank(), winner.fallback()));
+                pieces.add(Piece.whole(slice.row(), bucket.winner));
             }
         }
-        MetricBuckets.sort(points);
-        return points;
+        if (!Piece.inOrder(pieces)) {
+            pieces.sort(Piece.ORDER); // stable (TimSort)
+        }
+        return new RawPieces(pieces);
+    }
+
+    /**
+     * The resolved view's raw points, kept as the {@link Piece}s they are made of: the JSON
+     * writer writes them from the pieces ({@link #piece}), so a raw read makes no point objects;
+     * {@link #get} makes one when asked.
+     */
+    public static final class RawPieces extends AbstractList<MetricPoint> implements RandomAccess {
+        private final List<Piece> pieces;
+
+        RawPieces(List<Piece> pieces) {
+            this.pieces = pieces;
+        }
+
+        public Piece piece(int index) {
+            return pieces.get(index);
+        }
+
+        @Override
+        public MetricPoint get(int index) {
+            return pieces.get(index).point();
+        }
+
+        @Override
+        public int size() {
+            return pieces.size();
+        }
+    }
+
+    /**
+     * One resolved raw point: the part of {@code row} from {@code from} to {@code to}, worth
+     * {@code value} (the whole row, or what counts of an amount after the device merge), in the
+     * row's written offset, attributed to its bucket's {@code winner}.
+     */
+    public record Piece(StoredMetric row, Instant from, Instant to, double value, Standing winner) {
+
+        /**
+         * {@link MetricBuckets#POINT_ORDER} on the points the pieces make (start instant, source,
+         * devices, start date), without making them.
+         */
+        static final Comparator<Piece> ORDER = (a, b) -> {
+            int c = a.from.compareTo(b.from);
+            if (c != 0) {
+                return c;
+            }
+            c = a.winner.source().compareTo(b.winner.source());
+            c = c != 0 ? c : devices(a.row).compareTo(devices(b.row));
+            return c != 0 ? c : Long.compare(a.localEpochDay(), b.localEpochDay());
+        };
+
+        static Piece whole(StoredMetric row, Standing winner) {
+            return new Piece(row, row.start(), row.end(), row.value(), winner);
+        }
+
+        /** As {@code MetricBuckets.rawPoint} makes a row's point, for this part of it. */
+        public MetricPoint point() {
+            ZoneOffset offset = MetricBuckets.offset(row.utcOffsetSeconds());
+            OffsetDateTime start = MetricBuckets.at(from, offset);
+            OffsetDateTime end = to.equals(from) ? start : MetricBuckets.at(to, offset);
+            return new MetricPoint(start, end, value, null, null, 1, winner.source(),
+                    MetricBuckets.devices(row.device()), winner.rank(), winner.fallback(), row.quality());
+        }
+
+        private long localEpochDay() {
+            return Math.floorDiv(from.getEpochSecond() + row.utcOffsetSeconds(), 86_400L);
+        }
+
+        /** {@code String.join(",", MetricBuckets.devices(row.device()))}. */
+        private static String devices(StoredMetric row) {
+            return row.device() == null ? "" : row.device();
+        }
+
+        static boolean inOrder(List<Piece> pieces) {
+            for (int i = 1; i < pieces.size(); i++) {
+                if (ORDER.compare(pieces.get(i - 1), pieces.get(i)) > 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Buckets in the order they were first reached; each keeps its best source's slices. */
@@ -337,19 +421,14 @@ public final class ResolvedBuckets {
             return accumulator.toPoint(winner.source(), additiveDaily, winner.rank(), winner.fallback());
         }
 
-        void rawPoints(SourceRanking ranking, List<MetricPoint> points) {
+        void rawPieces(SourceRanking ranking, List<Piece> pieces) {
             if (!amounts.isEmpty()) {
-                merge(amounts, ranking, (slice, amount) -> {
-                    StoredMetric row = slice.row();
-                    ZoneOffset offset = MetricBuckets.offset(row.utcOffsetSeconds());
-                    points.add(new MetricPoint(MetricBuckets.at(slice.from(), offset),
-                            MetricBuckets.at(slice.to(), offset), amount, null, null, 1, winner.source(),
-                            MetricBuckets.devices(row.device()), winner.rank(), winner.fallback(), row.quality()));
-                });
+                merge(amounts, ranking, (slice, amount) -> pieces.add(new Piece(slice.row(), slice.from(), slice.to(),
+                        amount, winner)));
                 return;
             }
             for (Slice slice : bestDeviceSamples(samples, ranking)) {
-                points.add(MetricBuckets.rawPoint(slice.row(), winner.source(), winner.rank(), winner.fallback()));
+                pieces.add(Piece.whole(slice.row(), winner));
             }
         }
     }

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.healthmesh.contracts.event.Aggregation;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.domain.TimeWindow;
+import io.healthmesh.contracts.policy.Policy;
+import io.healthmesh.contracts.vocab.Vocabulary;
 import io.healthmesh.normalizer.service.MetricBuckets;
+import io.healthmesh.normalizer.service.ResolvedBuckets;
+import io.healthmesh.normalizer.service.SourceRanking;
 import io.healthmesh.testsupport.RealStackResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +25,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +133,46 @@ class MetricSeriesJsonTest {
 
             assertThat(new String(json.toBytes(value), StandardCharsets.UTF_8))
                     .isEqualTo(new String(mapper.writeValueAsBytes(value), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void resolvedRawPointsAreWrittenFromTheirPiecesAsTheirPointsWouldBe() throws Exception {
+        SplittableRandom random = new SplittableRandom(17);
+        TimeWindow everything = new TimeWindow(Instant.MIN, Instant.MAX, LocalDate.MIN, LocalDate.MAX);
+        Policy policy = new Policy("u", 1, "UTC", Map.of("activity", List.of("withings", "apple_health", "oura")),
+                Map.of(), Map.of("apple_health", List.of("Watch", "iPhone")), Set.of("withings"),
+                Map.of("withings", List.of("Health Mate")), null);
+        String[][] devices = {{"apple_health", "Apple Watch", null}, {"apple_health", "iPhone", "Health"},
+            {"apple_health", null, "Health Mate"}, {"oura", "Ring", null}, {"withings", null, null}};
+        MetricSeriesJson json = new MetricSeriesJson(mapper.writer());
+        for (int series = 0; series < 200; series++) {
+            // Overlapping amounts of several devices (merged into parts of rows), samples and daily
+            // values, at changing offsets, around local midnights.
+            List<StoredMetric> rows = new ArrayList<>();
+            long base = random.nextLong(-2_000_000_000L, 4_000_000_000L);
+            int n = random.nextInt(80);
+            for (int i = 0; i < n; i++) {
+                String[] device = devices[random.nextInt(devices.length)];
+                Instant start = Instant.ofEpochSecond(base + random.nextLong(3 * 86_400L),
+                        random.nextBoolean() ? 0 : random.nextInt(1_000_000_000));
+                Aggregation aggregation = Aggregation.values()[random.nextInt(3)];
+                Instant end = aggregation == Aggregation.SAMPLE && random.nextBoolean() ? start
+                        : start.plusSeconds(random.nextInt(1, aggregation == Aggregation.DAILY ? 90_000 : 7_200));
+                int offset = random.nextInt(-56, 57) * 900;
+                rows.add(new StoredMetric(device[0], device[1], device[2], number(random), aggregation, start, end,
+                        offset, LocalDateTime.ofEpochSecond(start.getEpochSecond(), 0, ZoneOffset.ofTotalSeconds(offset))
+                                .toLocalDate(), null, number(random)));
+            }
+            List<MetricPoint> points = ResolvedBuckets.raw(rows, everything,
+                    SourceRanking.forMetric(policy, Vocabulary.metric("steps").orElseThrow()));
+            assertThat(points).isInstanceOf(ResolvedBuckets.RawPieces.class);
+            MetricSeries value = new MetricSeries("steps", "count", "cumulative", "resolved", "raw", points);
+
+            assertThat(new String(json.toBytes(value), StandardCharsets.UTF_8))
+                    .isEqualTo(written(json, value))
+                    .isEqualTo(new String(mapper.writeValueAsBytes(new MetricSeries("steps", "count", "cumulative",
+                            "resolved", "raw", List.copyOf(points))), StandardCharsets.UTF_8));
         }
     }
 
