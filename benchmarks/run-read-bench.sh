@@ -6,7 +6,7 @@
 #   benchmarks/run-read-bench.sh                              # a year of minute data, all reads (~25 min)
 #   benchmarks/run-read-bench.sh --reads day-hr,day-steps     # any ReadBench option (--help)
 #   benchmarks/run-read-bench.sh --days 60 --reads year-steps --year-requests 4,8,16
-#   benchmarks/run-read-bench.sh --jfr                        # and where the normalizer's CPU went
+#   benchmarks/run-read-bench.sh --jfr                        # and where the normalizer's and preferences' CPU went
 #
 # Environment: BENCH_SKIP_BUILD=1 reuses the last build; BENCH_JAVA_OPTS (-Xmx1g) for the bench JVM.
 # The output is also written to benchmarks/target/bench-logs/read-<time>.txt.

@@ -30,6 +30,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  *       answered; per-request latency of view=resolved, view=all, and the SQL floor.</li>
  *   <li>Where the time goes: response sizes, the policy round trip, the query plan, a tightly
  *       bounded query, SQL-side day aggregation and a rollup read, JSON writing, GC, and (with
- *       {@code --jfr}) the normalizer's CPU profile.</li>
+ *       {@code --jfr}) the normalizer's and preferences-service's CPU profiles.</li>
  * </ol>
  *
  * Rows, the preferences row, topics and the consumer group of the run are removed at the end (also
@@ -184,6 +185,7 @@ public final class ReadBench {
     private long rowCount;
     private Path gcLog;
     private Path jfrFile;
+    private Path preferencesJfrFile;
 
     private ReadBench(Options options) {
         this.options = options;
@@ -277,7 +279,11 @@ public final class ReadBench {
         diagnostics();
         if (jfrFile != null) {
             stopNormalizer();
-            profile();
+            profile("9. Normalizer CPU profile (JFR, the whole run after start-up)", jfrFile);
+        }
+        if (preferencesJfrFile != null) {
+            preferences.stop();
+            profile("10. preferences-service CPU profile (JFR, the whole run after start-up)", preferencesJfrFile);
         }
     }
 
@@ -328,8 +334,14 @@ public final class ReadBench {
         topicsCreated = true;
         int preferencesPort = ServiceProcess.freePort();
         Map<String, String> environment = baseEnvironment("preferences");
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+        if (options.jfr) {
+            preferencesJfrFile = options.logDir.resolve("read-" + tag + "-preferences.jfr").toAbsolutePath();
+            jvm.add("-XX:FlightRecorderOptions=stackdepth=256");
+            jvm.add("-XX:StartFlightRecording=filename=" + preferencesJfrFile + ",settings=profile");
+        }
         preferences = new ServiceProcess("preferences-service", options.preferencesJar.toAbsolutePath().normalize(),
-                preferencesPort, List.of("-Xmx256m"), environment,
+                preferencesPort, jvm, environment,
                 options.logDir.resolve("read-" + tag + "-preferences.log"));
         line("preferences-service", String.join(" ", preferences.command()));
         preferences.start();
@@ -477,7 +489,11 @@ public final class ReadBench {
             for (String variant : VARIANTS) {
                 // A year's rows through SQL take seconds; the views of a year come from the day cache.
                 int n = read.year() && "sql".equals(variant) ? options.warmupYear : options.warmupDay;
-                int c = read.year() && "sql".equals(variant) ? Math.min(2, n) : 8;
+                // At the largest concurrency measured: the services' connection pools (to PostgreSQL,
+                // and the normalizer's to preferences-service) have grown to what every cell needs
+                // before any is measured, instead of growing inside the first variant's c=32 cell.
+                int c = read.year() && "sql".equals(variant) ? Math.min(2, n)
+                        : Collections.max(options.concurrency);
                 Cell cell = new Cell();
                 drive(c, n, call(read, variant), cell, null, !"sql".equals(variant));
                 line(read.key() + " " + variant, String.format(Locale.ROOT, "%d requests at concurrency %d, last p50"
@@ -887,9 +903,9 @@ public final class ReadBench {
         }
     }
 
-    /** With --jfr: where the normalizer's CPU samples were, by the deepest Healthmesh frame and by the top frame. */
-    private void profile() {
-        section("9. Normalizer CPU profile (JFR, the whole run after start-up)");
+    /** With --jfr: where a service's CPU samples were, by the deepest Healthmesh frame and by the top frame. */
+    private void profile(String title, Path jfrFile) {
+        section(title);
         Map<String, Integer> byOwn = new HashMap<>();
         Map<String, Integer> byTop = new HashMap<>();
         int total = 0;
@@ -1210,7 +1226,7 @@ public final class ReadBench {
                   --jvm-opt OPT           extra normalizer JVM option, repeatable
                   --prop key=value        extra normalizer configuration as a system property, repeatable
                   --sql-pool N            the SQL floor's pool size (20, the normalizer's)
-                  --jfr                   record the normalizer with JFR and print where its CPU went
+                  --jfr                   record the normalizer and preferences-service with JFR, print where their CPU went
                   --keep                  keep the rows, the preferences row and the topics
                   --reuse-user ID         measure the rows a --keep run left for user ID instead of loading
                                           (same --days and --first-day); they are deleted at the end unless --keep
