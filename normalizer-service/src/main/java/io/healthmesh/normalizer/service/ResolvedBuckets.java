@@ -82,42 +82,36 @@ public final class ResolvedBuckets {
         return rawFold(window, ranking).over(rows);
     }
 
-    /** {@link #raw}: the rows are kept (a raw read is capped), the points made at the end. */
+    /**
+     * {@link #raw}, one row at a time: each row goes into its bucket as it comes (a bucket keeps
+     * only its best source's slices, and a raw read is capped), the pieces are made at the end.
+     */
     public static PointFold rawFold(TimeWindow window, SourceRanking ranking) {
+        Grouping finer = new Grouping(new BucketCalendar(ChronoUnit.HOURS, window), ranking);
+        Grouping dailies = new Grouping(new BucketCalendar(ChronoUnit.DAYS, window), ranking);
         return new PointFold() {
-            private final List<StoredMetric> rows = new ArrayList<>();
+            private long rows;
 
             @Override
             public void accept(StoredMetric row) {
-                rows.add(row);
+                rows++;
+                (row.aggregation() == Aggregation.DAILY ? dailies : finer).add(row);
             }
 
             @Override
             public long rows() {
-                return rows.size();
+                return rows;
             }
 
             @Override
             public List<MetricPoint> finish() {
-                return rawPoints(rows, window, ranking);
+                return rawPieces(finer, dailies, ranking);
             }
         };
     }
 
-    private static List<MetricPoint> rawPoints(List<StoredMetric> rows, TimeWindow window, SourceRanking ranking) {
+    private static List<MetricPoint> rawPieces(Grouping finer, Grouping dailies, SourceRanking ranking) {
         List<Piece> pieces = new ArrayList<>();
-        Grouping finer = new Grouping(new BucketCalendar(ChronoUnit.HOURS, window), ranking);
-        Grouping dailies = new Grouping(new BucketCalendar(ChronoUnit.DAYS, window), ranking);
-        for (StoredMetric row : rows) {
-            if (row.aggregation() != Aggregation.DAILY) {
-                finer.add(row);
-            }
-        }
-        for (StoredMetric row : rows) {
-            if (row.aggregation() == Aggregation.DAILY) {
-                dailies.add(row);
-            }
-        }
         for (Bucket bucket : finer.buckets) {
             bucket.rawPieces(ranking, pieces);
         }
