@@ -17,8 +17,8 @@ import java.util.UUID;
  */
 public final class MetricRows {
 
-    private record Pending(String metric, String source, String device, String aggregation, Instant start,
-            Instant end, double value, LocalDate localDate) {
+    private record Pending(String metric, String source, String device, String app, String aggregation,
+            Instant start, Instant end, double value, LocalDate localDate, int offsetSeconds) {
     }
 
     private final String user;
@@ -36,7 +36,14 @@ public final class MetricRows {
 
     public MetricRows add(String metric, String source, String device, String aggregation, Instant start,
             Instant end, double value, LocalDate localDate) {
-        pending.add(new Pending(metric, source, device, aggregation, start, end, value, localDate));
+        return add(metric, source, device, null, aggregation, start, end, value, localDate, 0);
+    }
+
+    /** A row written by {@code app} (null: none) at {@code offsetSeconds} from UTC. */
+    public MetricRows add(String metric, String source, String device, String app, String aggregation, Instant start,
+            Instant end, double value, LocalDate localDate, int offsetSeconds) {
+        pending.add(new Pending(metric, source, device, app, aggregation, start, end, value, localDate,
+                offsetSeconds));
         return this;
     }
 
@@ -47,7 +54,7 @@ public final class MetricRows {
                         INSERT INTO normalizer.unified_metric (user_id, source, source_record_id, metric, category, value,
                             unit, original_value, original_unit, aggregation, start_time, end_time, utc_offset,
                             local_date, zone, device, app, quality, quality_reasons, event_id, occurred_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, NULL, 1.0, '[]'::jsonb, ?, now())
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1.0, '[]'::jsonb, ?, now())
                         """)) {
             for (Pending row : pending) {
                 boolean steps = row.metric().equals("steps");
@@ -64,9 +71,11 @@ public final class MetricRows {
                 insert.setString(10, row.aggregation());
                 insert.setObject(11, row.start().atOffset(ZoneOffset.UTC));
                 insert.setObject(12, row.end().atOffset(ZoneOffset.UTC));
-                insert.setObject(13, row.localDate());
-                insert.setString(14, row.device());
-                insert.setObject(15, UUID.randomUUID());
+                insert.setInt(13, row.offsetSeconds());
+                insert.setObject(14, row.localDate());
+                insert.setString(15, row.device());
+                insert.setString(16, row.app());
+                insert.setObject(17, UUID.randomUUID());
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -16,6 +16,18 @@ public interface ReadConfig {
     /** Raw reads take the rows of whole UTC dates from metric_row_cache (V5__row_cache.sql). */
     RowCache rowCache();
 
+    /**
+     * Resolved raw reads of whole UTC hours take their points from metric_resolved_raw_cache
+     * (V6__resolved_raw_cache.sql).
+     */
+    ResolvedRawCache resolvedRawCache();
+
+    interface ResolvedRawCache {
+        /** Off: every resolved raw read resolves its rows (the cache is neither read nor written). */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     interface RowCache {
         /** Off: every raw read reads its rows from unified_metric (the cache is neither read nor written). */
         @WithDefault("true")

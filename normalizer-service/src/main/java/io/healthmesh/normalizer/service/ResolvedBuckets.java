@@ -105,16 +105,44 @@ public final class ResolvedBuckets {
 
             @Override
             public List<MetricPoint> finish() {
-                return rawPieces(finer, dailies, ranking);
+                List<Piece> pieces = new ArrayList<>();
+                for (Bucket bucket : finer.buckets) {
+                    bucket.rawPieces(ranking, pieces);
+                }
+                return withDailies(pieces, dailies);
             }
         };
     }
 
-    private static List<MetricPoint> rawPieces(Grouping finer, Grouping dailies, SourceRanking ranking) {
-        List<Piece> pieces = new ArrayList<>();
-        for (Bucket bucket : finer.buckets) {
-            bucket.rawPieces(ranking, pieces);
-        }
+    /**
+     * A resolved raw read put together from hours resolved before ({@link DateHours}): their
+     * pieces, and the read's daily values resolved here (the read's dates decide which count).
+     * {@code rows} is what the read's rows number (the raw read's cap counts them).
+     */
+    static PointFold assembled(long rows, List<Piece> hourPieces, List<StoredMetric> dailyRows, TimeWindow window,
+            SourceRanking ranking) {
+        Grouping dailies = new Grouping(new BucketCalendar(ChronoUnit.DAYS, window), ranking);
+        dailyRows.forEach(dailies::add);
+        return new PointFold() {
+            @Override
+            public void accept(StoredMetric row) {
+                throw new UnsupportedOperationException("An assembled read takes no rows");
+            }
+
+            @Override
+            public long rows() {
+                return rows;
+            }
+
+            @Override
+            public List<MetricPoint> finish() {
+                return withDailies(new ArrayList<>(hourPieces), dailies);
+            }
+        };
+    }
+
+    /** The hours' pieces and the daily values' (whole, their day's winner's), in the points' order. */
+    private static List<MetricPoint> withDailies(List<Piece> pieces, Grouping dailies) {
         for (Bucket bucket : dailies.buckets) {
             for (Slice slice : bucket.dailies) {
                 pieces.add(Piece.whole(slice.row(), bucket.winner));
@@ -124,6 +152,80 @@ public final class ResolvedBuckets {
             pieces.sort(Piece.ORDER); // stable (TimSort)
         }
         return new RawPieces(pieces);
+    }
+
+    /**
+     * What the resolved raw cache keeps of one UTC date (ResolvedHoursCodec), folded from the rows
+     * a raw read of the whole date folds (those reaching into it, then those starting on it): the
+     * pieces of its hour buckets, as any raw read covering a bucket whole answers them (every row
+     * in a bucket inside the date is among these rows), its rows per hour and its daily values.
+     */
+    static final class DateHours implements PointFold {
+        private final LocalDate date;
+        private final long startSecond;
+        private final SourceRanking ranking;
+        private final Grouping finer;
+        private final long[] rowsPerHour = new long[ResolvedHoursCodec.HOURS];
+        private final List<StoredMetric> dailyRows = new ArrayList<>();
+        private long rows;
+
+        DateHours(LocalDate date, SourceRanking ranking) {
+            this.date = date;
+            Instant start = ResolvedHoursCodec.startOf(date);
+            this.startSecond = start.getEpochSecond();
+            this.ranking = ranking;
+            this.finer = new Grouping(new BucketCalendar(ChronoUnit.HOURS, new TimeWindow(start,
+                    start.plusSeconds(86_400), date, date)), ranking);
+        }
+
+        @Override
+        public void accept(StoredMetric row) {
+            rows++;
+            long second = row.start().getEpochSecond() - startSecond;
+            boolean onDate = second >= 0 && second < 86_400;
+            if (onDate) {
+                rowsPerHour[(int) (second / 3600)]++;
+            }
+            if (row.aggregation() == Aggregation.DAILY) {
+                if (onDate) {
+                    dailyRows.add(row);
+                }
+            } else {
+                finer.add(row);
+            }
+        }
+
+        @Override
+        public long rows() {
+            return rows;
+        }
+
+        @Override
+        public List<MetricPoint> finish() {
+            throw new UnsupportedOperationException("A date's hours are taken with encoded()");
+        }
+
+        /**
+         * The date's entry, or null if an hour bucket does not start on a whole UTC hour of the
+         * date (a clock at a half-hour offset): such a bucket has rows outside the date too.
+         */
+        byte[] encoded() {
+            List<ResolvedHoursCodec.HourPiece> pieces = new ArrayList<>();
+            List<Piece> ofBucket = new ArrayList<>();
+            for (Bucket bucket : finer.buckets) {
+                Instant start = (Instant) bucket.key;
+                long second = start.getEpochSecond() - startSecond;
+                if (start.getNano() != 0 || second < 0 || second >= 86_400 || second % 3600 != 0) {
+                    return null;
+                }
+                ofBucket.clear();
+                bucket.rawPieces(ranking, ofBucket);
+                for (Piece piece : ofBucket) {
+                    pieces.add(new ResolvedHoursCodec.HourPiece((int) (second / 3600), piece));
+                }
+            }
+            return ResolvedHoursCodec.encode(date, rowsPerHour, dailyRows, pieces);
+        }
     }
 
     /**

@@ -22,9 +22,6 @@ import io.healthmesh.normalizer.repository.UnifiedReadRepository;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,7 +31,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,14 +68,16 @@ public class UserDataReadService {
     private final UnifiedReadRepository repository;
     private final DayCacheRepository dayCache;
     private final RawRowReader rawRows;
+    private final ResolvedRawReader resolvedHours;
     private final PolicySource policies;
     private final ReadConfig config;
 
     public UserDataReadService(UnifiedReadRepository repository, DayCacheRepository dayCache, RawRowReader rawRows,
-            PolicySource policies, ReadConfig config) {
+            ResolvedRawReader resolvedHours, PolicySource policies, ReadConfig config) {
         this.repository = repository;
         this.dayCache = dayCache;
         this.rawRows = rawRows;
+        this.resolvedHours = resolvedHours;
         this.policies = policies;
         this.config = config;
     }
@@ -106,13 +104,19 @@ public class UserDataReadService {
         int limit = grain == MetricBuckets.Granularity.RAW ? config.maxPoints() + 1 : Integer.MAX_VALUE;
         Uni<Policy> policy = chosen == View.RESOLVED || plainDates ? policies.policy(userId)
                 : Uni.createFrom().nullItem();
+        boolean resolvedRaw = chosen == View.RESOLVED && grain == MetricBuckets.Granularity.RAW;
         if (plainDates && !days) {
             // The home zone places the range's hours: the rows can only be asked for once it is known.
             return policy.chain(p -> {
                 TimeWindow window = window(from, to, homeZone(p));
-                return rows(userId, metric, window.from(), window.to(), limit, grain,
-                        fold(metric, chosen, grain, window, p, rawListeners))
-                        .map(rows -> series(metric, chosen, grain, rows));
+                Supplier<Uni<PointFold>> read = () -> rows(userId, metric, window.from(), window.to(), limit, grain,
+                        fold(metric, chosen, grain, window, p, rawListeners));
+                if (resolvedRaw && resolvedHours.mayAnswer(window.from(), window.to())) {
+                    return resolvedHours.lookup(userId, metric.code(), window.from(), window.to(), limit)
+                            .chain(known -> fromResolvedHours(userId, metric, window, p, limit, known, read))
+                            .map(rows -> series(metric, chosen, grain, rows));
+                }
+                return read.get().map(rows -> series(metric, chosen, grain, rows));
             });
         }
         TimeWindow utcWindow = window(from, to, ZoneOffset.UTC);
@@ -136,6 +140,20 @@ public class UserDataReadService {
             return policy.chain(p -> rows(userId, metric, rowsFrom, rowsTo, limit, grain,
                     fold(metric, chosen, grain, window(from, to, homeZone(p)), p, rawListeners))
                     .map(rows -> series(metric, chosen, grain, rows)));
+        }
+        if (resolvedRaw && resolvedHours.mayAnswer(rowsFrom, rowsTo)) {
+            // What the kept hours need is fetched while the policy is; the ranking picks the hours.
+            return Uni.combine().all()
+                    .unis(policy, resolvedHours.lookup(userId, metric.code(), rowsFrom, rowsTo, limit))
+                    .asTuple()
+                    .chain(both -> {
+                        Policy p = both.getItem1();
+                        TimeWindow window = window(from, to, homeZone(p));
+                        return fromResolvedHours(userId, metric, window, p, limit, both.getItem2(),
+                                () -> rows(userId, metric, rowsFrom, rowsTo, limit, grain,
+                                        fold(metric, chosen, grain, window, p, rawListeners)));
+                    })
+                    .map(rows -> series(metric, chosen, grain, rows));
         }
         // A raw read has at most max-points + 1 rows: they and the policy are fetched at the same
         // time, and rows that arrive before the policy wait in a buffer.
@@ -203,14 +221,15 @@ public class UserDataReadService {
      * and, resolved, the user's ranking for the metric (hashed: it is stored with every date).
      */
     private static String dayFingerprint(Metric metric, View view, Policy policy) {
-        String inputs = "v" + DAY_POINTS_VERSION + ";" + code(view) + (view == View.RESOLVED
-                ? ";" + SourceRanking.forMetric(policy, metric).fingerprint() : "");
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(inputs.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Fingerprints.sha256("v" + DAY_POINTS_VERSION + ";" + code(view) + (view == View.RESOLVED
+                ? ";" + SourceRanking.forMetric(policy, metric).fingerprint() : ""));
+    }
+
+    /** A resolved raw read of whole UTC hours from its dates' kept hours ({@link ResolvedRawReader}), or {@code read}. */
+    private Uni<PointFold> fromResolvedHours(String userId, Metric metric, TimeWindow window, Policy policy, int limit,
+            ResolvedRawReader.Known known, Supplier<Uni<PointFold>> read) {
+        return resolvedHours.metrics(userId, metric.code(), window.from(), window.to(), window,
+                SourceRanking.forMetric(policy, metric), limit, known, foldExecutor(MetricBuckets.Granularity.RAW), read);
     }
 
     /** A raw or hour read's rows, folded: a raw read's through the row cache. */

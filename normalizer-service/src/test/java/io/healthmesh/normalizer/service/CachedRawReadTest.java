@@ -11,6 +11,7 @@ import io.healthmesh.normalizer.config.ReadConfig;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.repository.DayCacheRepository;
 import io.healthmesh.normalizer.repository.DayRowsCodec;
+import io.healthmesh.normalizer.repository.ResolvedRawCacheRepository;
 import io.healthmesh.normalizer.repository.RowCacheRepository;
 import io.healthmesh.normalizer.repository.UnifiedReadRepository;
 import io.healthmesh.testsupport.LocalStack;
@@ -58,6 +59,8 @@ class CachedRawReadTest {
     @Inject
     RowCacheRepository rowCache;
     @Inject
+    ResolvedRawCacheRepository resolvedCache;
+    @Inject
     PolicySource policies;
     @Inject
     ReadConfig config;
@@ -79,24 +82,7 @@ class CachedRawReadTest {
             rows.add("heart_rate", "oura", "Oura Ring Gen3", "sample", start, start, 55 + hour % 20);
         }
         rows.insert();
-        ReadConfig off = new ReadConfig() {
-            @Override
-            public int maxPoints() {
-                return config.maxPoints();
-            }
-
-            @Override
-            public DayCache dayCache() {
-                return config.dayCache();
-            }
-
-            @Override
-            public RowCache rowCache() {
-                return () -> false;
-            }
-        };
-        uncached = new UserDataReadService(repository, dayCache, new RawRowReader(repository, rowCache, off),
-                policies, off);
+        uncached = UncachedReads.service(repository, dayCache, rowCache, resolvedCache, policies, config);
     }
 
     @AfterEach
