@@ -2,7 +2,9 @@ package io.healthmesh.normalizer.repository;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,17 +32,47 @@ public final class CompactBytes {
     }
 
     /**
-     * 0 for null, else the string's number in an entry's dictionary (from 1), numbered as first
-     * met: {@code list} gets each new string, {@code numbers} remembers them.
+     * The strings (sources, devices) and doubles (qualities) an entry names by number: each is
+     * numbered as first met and written once, before the entries that use them.
      */
-    public static int index(Map<String, Integer> numbers, List<String> list, String string) {
-        if (string == null) {
-            return 0;
+    public static final class Dictionary {
+        private final Map<String, Integer> strings = new HashMap<>();
+        private final List<String> stringList = new ArrayList<>();
+        private final Map<Long, Integer> doubles = new HashMap<>();
+        private final List<Long> doubleList = new ArrayList<>();
+
+        /** 0 for null, else the string's number (from 1). */
+        public int string(String string) {
+            if (string == null) {
+                return 0;
+            }
+            return strings.computeIfAbsent(string, s -> {
+                stringList.add(s);
+                return stringList.size();
+            });
         }
-        return numbers.computeIfAbsent(string, s -> {
-            list.add(s);
-            return list.size();
-        });
+
+        /** The double's number (from 0), by its bits. */
+        public int number(double value) {
+            return doubles.computeIfAbsent(Double.doubleToRawLongBits(value), bits -> {
+                doubleList.add(bits);
+                return doubleList.size() - 1;
+            });
+        }
+
+        /** Read back by {@link Reader#strings} then {@link Reader#doubles}. */
+        public void writeTo(Writer out) {
+            out.varint(stringList.size());
+            for (String string : stringList) {
+                byte[] utf8 = string.getBytes(StandardCharsets.UTF_8);
+                out.varint(utf8.length);
+                out.bytes(utf8, utf8.length);
+            }
+            out.varint(doubleList.size());
+            for (long bits : doubleList) {
+                out.fixed(bits);
+            }
+        }
     }
 
     public static final class Writer {
@@ -143,6 +175,24 @@ public final class CompactBytes {
                 value = (value << 8) | (buffer[position++] & 0xFF);
             }
             return value;
+        }
+
+        /** A dictionary's strings by number: [0] is null. */
+        public String[] strings() {
+            String[] strings = new String[count() + 1];
+            for (int i = 1; i < strings.length; i++) {
+                strings[i] = string(count());
+            }
+            return strings;
+        }
+
+        /** A dictionary's doubles by number. */
+        public double[] doubles() {
+            double[] doubles = new double[count()];
+            for (int i = 0; i < doubles.length; i++) {
+                doubles[i] = Double.longBitsToDouble(fixed());
+            }
+            return doubles;
         }
 
         public byte[] bytes(int length) {

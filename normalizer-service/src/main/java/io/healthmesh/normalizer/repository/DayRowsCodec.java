@@ -2,13 +2,10 @@ package io.healthmesh.normalizer.repository;
 
 import io.healthmesh.contracts.event.Aggregation;
 import io.healthmesh.normalizer.domain.StoredMetric;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One UTC date's rows of a metric as {@code metric_row_cache.rows} keeps them (V5__row_cache.sql):
@@ -31,10 +28,7 @@ public final class DayRowsCodec {
     }
 
     public static byte[] encode(List<StoredMetric> rows) {
-        Map<String, Integer> strings = new HashMap<>();
-        List<String> stringList = new ArrayList<>();
-        Map<Long, Integer> qualities = new HashMap<>();
-        List<Long> qualityList = new ArrayList<>();
+        CompactBytes.Dictionary dictionary = new CompactBytes.Dictionary();
         CompactBytes.Writer body = new CompactBytes.Writer(rows.size() * 12 + 16);
         long previousStart = 0;
         for (StoredMetric row : rows) {
@@ -50,30 +44,18 @@ public final class DayRowsCodec {
             } else {
                 body.fixed(Double.doubleToRawLongBits(value));
             }
-            body.varint(CompactBytes.index(strings, stringList, row.source()));
-            body.varint(CompactBytes.index(strings, stringList, row.device()));
-            body.varint(CompactBytes.index(strings, stringList, row.app()));
-            body.varint(CompactBytes.index(strings, stringList, row.zone()));
+            body.varint(dictionary.string(row.source()));
+            body.varint(dictionary.string(row.device()));
+            body.varint(dictionary.string(row.app()));
+            body.varint(dictionary.string(row.zone()));
             body.signed(row.utcOffsetSeconds());
             body.signed(row.localDate().toEpochDay() - Math.floorDiv(start, MICROS_PER_SECOND * 86_400));
-            body.varint(qualities.computeIfAbsent(Double.doubleToRawLongBits(row.quality()), bits -> {
-                qualityList.add(bits);
-                return qualityList.size() - 1;
-            }));
+            body.varint(dictionary.number(row.quality()));
             previousStart = start;
         }
-        CompactBytes.Writer out = new CompactBytes.Writer(body.size() + 64 + stringList.size() * 16);
+        CompactBytes.Writer out = new CompactBytes.Writer(body.size() + 256);
         out.varint(FORMAT);
-        out.varint(stringList.size());
-        for (String string : stringList) {
-            byte[] utf8 = string.getBytes(StandardCharsets.UTF_8);
-            out.varint(utf8.length);
-            out.bytes(utf8, utf8.length);
-        }
-        out.varint(qualityList.size());
-        for (long bits : qualityList) {
-            out.fixed(bits);
-        }
+        dictionary.writeTo(out);
         out.varint(rows.size());
         out.append(body);
         return out.toByteArray();
@@ -97,14 +79,8 @@ public final class DayRowsCodec {
             if (format != FORMAT) {
                 throw new IllegalArgumentException("Day rows of format " + format + ", not " + FORMAT);
             }
-            String[] strings = new String[in.count() + 1];
-            for (int i = 1; i < strings.length; i++) {
-                strings[i] = in.string(in.count());
-            }
-            double[] qualities = new double[in.count()];
-            for (int i = 0; i < qualities.length; i++) {
-                qualities[i] = Double.longBitsToDouble(in.fixed());
-            }
+            String[] strings = in.strings();
+            double[] qualities = in.doubles();
             int size = in.count();
             List<StoredMetric> rows = new ArrayList<>(Math.min(size, encoded.length));
             long start = 0;

@@ -6,7 +6,6 @@ import io.healthmesh.normalizer.repository.CompactBytes;
 import io.healthmesh.normalizer.repository.DayRowsCodec;
 import io.healthmesh.normalizer.service.ResolvedBuckets.Piece;
 import io.healthmesh.normalizer.service.SourceRanking.Standing;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -47,10 +46,7 @@ final class ResolvedHoursCodec {
     }
 
     static byte[] encode(LocalDate date, long[] rowsPerHour, List<StoredMetric> dailyRows, List<HourPiece> pieces) {
-        Map<String, Integer> strings = new HashMap<>();
-        List<String> stringList = new ArrayList<>();
-        Map<Long, Integer> qualities = new HashMap<>();
-        List<Long> qualityList = new ArrayList<>();
+        CompactBytes.Dictionary dictionary = new CompactBytes.Dictionary();
         long dateStart = CompactBytes.micros(startOf(date));
         CompactBytes.Writer body = new CompactBytes.Writer(pieces.size() * 20 + 16);
         for (HourPiece hourPiece : pieces) {
@@ -69,14 +65,11 @@ final class ResolvedHoursCodec {
             } else {
                 body.fixed(Double.doubleToRawLongBits(value));
             }
-            body.varint(CompactBytes.index(strings, stringList, piece.winner().source()));
+            body.varint(dictionary.string(piece.winner().source()));
             body.varint(piece.winner().rank());
-            body.varint(CompactBytes.index(strings, stringList, row.device()));
+            body.varint(dictionary.string(row.device()));
             body.signed(row.utcOffsetSeconds());
-            body.varint(qualities.computeIfAbsent(Double.doubleToRawLongBits(row.quality()), bits -> {
-                qualityList.add(bits);
-                return qualityList.size() - 1;
-            }));
+            body.varint(dictionary.number(row.quality()));
         }
         CompactBytes.Writer out = new CompactBytes.Writer(body.size() + 256);
         out.varint(FORMAT);
@@ -86,16 +79,7 @@ final class ResolvedHoursCodec {
         byte[] dailies = dailyRows.isEmpty() ? new byte[0] : DayRowsCodec.encode(dailyRows);
         out.varint(dailies.length);
         out.bytes(dailies, dailies.length);
-        out.varint(stringList.size());
-        for (String string : stringList) {
-            byte[] utf8 = string.getBytes(StandardCharsets.UTF_8);
-            out.varint(utf8.length);
-            out.bytes(utf8, utf8.length);
-        }
-        out.varint(qualityList.size());
-        for (long bits : qualityList) {
-            out.fixed(bits);
-        }
+        dictionary.writeTo(out);
         out.varint(pieces.size());
         out.append(body);
         return out.toByteArray();
@@ -125,14 +109,8 @@ final class ResolvedHoursCodec {
             }
             byte[] dailies = in.bytes(in.count());
             List<StoredMetric> dailyRows = dailies.length == 0 ? List.of() : DayRowsCodec.decode(dailies, from, to);
-            String[] strings = new String[in.count() + 1];
-            for (int i = 1; i < strings.length; i++) {
-                strings[i] = in.string(in.count());
-            }
-            double[] qualities = new double[in.count()];
-            for (int i = 0; i < qualities.length; i++) {
-                qualities[i] = Double.longBitsToDouble(in.fixed());
-            }
+            String[] strings = in.strings();
+            double[] qualities = in.doubles();
             int size = in.count();
             List<Piece> pieces = new ArrayList<>(size);
             Map<Standing, Standing> standings = new HashMap<>();
