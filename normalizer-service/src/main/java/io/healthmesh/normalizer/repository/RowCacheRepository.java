@@ -88,6 +88,11 @@ public class RowCacheRepository {
         return LocalDate.ofEpochDay(Math.floorDiv(instant.getEpochSecond(), 86_400L));
     }
 
+    /** The instant the UTC date begins. */
+    public static Instant utcStart(LocalDate date) {
+        return Instant.ofEpochSecond(date.toEpochDay() * 86_400L);
+    }
+
     /** The stored rows, or null (read again) if they cannot be decoded: only a hand-made entry cannot. */
     private static List<StoredMetric> decodeOrMiss(String metric, LocalDate date, Buffer rows, Instant from,
             Instant to) {

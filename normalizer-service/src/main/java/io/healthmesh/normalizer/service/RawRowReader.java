@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +77,8 @@ public class RawRowReader {
                     Uni<Boolean> complete = Uni.createFrom().item(true);
                     for (Run run : dates.runs) {
                         complete = complete.chain(soFar -> !soFar ? Uni.createFrom().item(false)
-                                : repository.rowsStarting(userId, metric, startOf(run.first), startOf(run.last.plusDays(1)),
+                                : repository.rowsStarting(userId, metric, RowCacheRepository.utcStart(run.first),
+                                        RowCacheRepository.utcStart(run.last.plusDays(1)),
                                         limit).map(rows -> dates.read(run, rows, limit)));
                     }
                     return complete.chain(whole -> {
@@ -125,16 +125,9 @@ public class RawRowReader {
             }
             return fold;
         });
-        if (foldExecutor == null) {
-            return folded;
-        }
-        folded = folded.runSubscriptionOn(foldExecutor);
-        return caller == null ? folded : folded.emitOn(command -> caller.runOnContext(ignored -> command.run()));
+        return Workers.on(foldExecutor, caller, folded);
     }
 
-    private static Instant startOf(LocalDate date) {
-        return date.atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
 
     /** Consecutive dates not in the cache at their generation, read in one query. */
     private record Run(LocalDate first, LocalDate last, Map<LocalDate, Long> generations) {

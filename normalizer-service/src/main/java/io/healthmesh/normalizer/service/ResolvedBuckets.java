@@ -4,6 +4,7 @@ import io.healthmesh.contracts.event.Aggregation;
 import io.healthmesh.normalizer.api.MetricPoint;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.domain.TimeWindow;
+import io.healthmesh.normalizer.repository.RowCacheRepository;
 import io.healthmesh.normalizer.service.BucketSlices.Slice;
 import io.healthmesh.normalizer.service.MetricBuckets.Accumulator;
 import io.healthmesh.normalizer.service.SourceRanking.Standing;
@@ -117,7 +118,8 @@ public final class ResolvedBuckets {
     /**
      * A resolved raw read put together from hours resolved before ({@link DateHours}): their
      * pieces, and the read's daily values resolved here (the read's dates decide which count).
-     * {@code rows} is what the read's rows number (the raw read's cap counts them).
+     * {@code rows} is what the read's rows number (the raw read's cap counts them). The points
+     * are made in {@code hourPieces}, which the fold takes over.
      */
     static PointFold assembled(long rows, List<Piece> hourPieces, List<StoredMetric> dailyRows, TimeWindow window,
             SourceRanking ranking) {
@@ -136,7 +138,7 @@ public final class ResolvedBuckets {
 
             @Override
             public List<MetricPoint> finish() {
-                return withDailies(new ArrayList<>(hourPieces), dailies);
+                return withDailies(hourPieces, dailies);
             }
         };
     }
@@ -171,7 +173,7 @@ public final class ResolvedBuckets {
 
         DateHours(LocalDate date, SourceRanking ranking) {
             this.date = date;
-            Instant start = ResolvedHoursCodec.startOf(date);
+            Instant start = RowCacheRepository.utcStart(date);
             this.startSecond = start.getEpochSecond();
             this.ranking = ranking;
             this.finer = new Grouping(new BucketCalendar(ChronoUnit.HOURS, new TimeWindow(start,

@@ -4,11 +4,11 @@ import io.healthmesh.contracts.event.Aggregation;
 import io.healthmesh.normalizer.domain.StoredMetric;
 import io.healthmesh.normalizer.repository.CompactBytes;
 import io.healthmesh.normalizer.repository.DayRowsCodec;
+import io.healthmesh.normalizer.repository.RowCacheRepository;
 import io.healthmesh.normalizer.service.ResolvedBuckets.Piece;
 import io.healthmesh.normalizer.service.SourceRanking.Standing;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +47,7 @@ final class ResolvedHoursCodec {
 
     static byte[] encode(LocalDate date, long[] rowsPerHour, List<StoredMetric> dailyRows, List<HourPiece> pieces) {
         CompactBytes.Dictionary dictionary = new CompactBytes.Dictionary();
-        long dateStart = CompactBytes.micros(startOf(date));
+        long dateStart = CompactBytes.micros(RowCacheRepository.utcStart(date));
         CompactBytes.Writer body = new CompactBytes.Writer(pieces.size() * 20 + 16);
         for (HourPiece hourPiece : pieces) {
             Piece piece = hourPiece.piece();
@@ -91,7 +91,7 @@ final class ResolvedHoursCodec {
      */
     static Hours decode(byte[] encoded, LocalDate date, Instant from, Instant to) {
         CompactBytes.Reader in = new CompactBytes.Reader(encoded);
-        Instant dateStart = startOf(date);
+        Instant dateStart = RowCacheRepository.utcStart(date);
         try {
             int format = in.count();
             if (format != FORMAT) {
@@ -153,7 +153,4 @@ final class ResolvedHoursCodec {
         }
     }
 
-    static Instant startOf(LocalDate date) {
-        return date.atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
 }

@@ -98,15 +98,8 @@ public class ResolvedRawReader {
         LocalDate first = RowCacheRepository.utcDate(from);
         LocalDate last = RowCacheRepository.utcDate(to.minusNanos(1));
         Context caller = Vertx.currentContext();
-        Uni<Map<LocalDate, ResolvedHoursCodec.Hours>> kept = Uni.createFrom().item(() ->
-                decodeKept(metric, known.dates(), fingerprint, from, to));
-        if (foldExecutor != null) {
-            kept = kept.runSubscriptionOn(foldExecutor);
-            if (caller != null) {
-                kept = kept.emitOn(command -> caller.runOnContext(ignored -> command.run()));
-            }
-        }
-        return kept.chain(hours -> {
+        return Workers.on(foldExecutor, caller, Uni.createFrom().item(() ->
+                decodeKept(metric, known.dates(), fingerprint, from, to))).chain(hours -> {
             List<ResolvedHours> resolved = new ArrayList<>();
             Uni<Boolean> complete = Uni.createFrom().item(true);
             for (LocalDate date = first; !date.isAfter(last); date = date.plusDays(1)) {
@@ -116,7 +109,7 @@ public class ResolvedRawReader {
                 LocalDate missing = date;
                 CachedHours cached = known.dates().get(missing);
                 long generation = cached == null ? 0 : cached.generation();
-                Instant start = ResolvedHoursCodec.startOf(missing);
+                Instant start = RowCacheRepository.utcStart(missing);
                 complete = complete.chain(soFar -> !soFar ? Uni.createFrom().item(false)
                         : rawRows.metrics(userId, metric, start, start.plus(1, ChronoUnit.DAYS), limit,
                                 new ResolvedBuckets.DateHours(missing, ranking), foldExecutor).map(fold -> {
